@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the test VM's initramfs (build/initramfs.cpio, uncompressed newc):
+# busybox-static, bash, the real clients (ndctl, daxctl, lsmem, chmem, setpriv)
+# with every shared library they load, the kernel's modules, our guest test
+# scripts and kselftest programs, and the upstream memory-hotplug selftest.
+#
+# DEBUG=1 takes the modules from the debug kernel (build/linux-debug).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+ktree=$top/build/linux
+out=$top/build/initramfs.cpio
+if [ -n "${DEBUG:-}" ] && [ "${DEBUG}" != 0 ]; then
+	ktree=$top/build/linux-debug
+	out=$top/build/initramfs-debug.cpio
+fi
+root=$top/build/initramfs.d
+
+die() { printf 'initramfs: error: %s\n' "$*" >&2; exit 1; }
+
+[ -f "$ktree/arch/x86/boot/bzImage" ] || die "no kernel in $ktree: run 'make kernel' first"
+[ -x /bin/busybox ] || die "busybox-static is not installed"
+
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,run,root,mnt,lib,lib64,usr/bin,usr/sbin,usr/lib}
+
+# busybox and its applets; real programs installed below take precedence.
+cp /bin/busybox "$root/bin/busybox"
+for applet in $(/bin/busybox --list); do
+	[ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+done
+
+# Real programs and the libraries they need (ldd, plus the ones they dlopen).
+copy_lib() {
+	local lib=$1 dest
+	dest=$root$lib
+	[ -e "$dest" ] && return 0
+	mkdir -p "$(dirname "$dest")"
+	cp -L "$lib" "$dest"
+}
+copy_prog() {
+	local prog dest lib
+	prog=$(command -v "$1") || die "$1 is not installed"
+	prog=$(readlink -f "$prog")
+	dest=$root/bin/$(basename "$1")
+	rm -f "$dest"
+	cp "$prog" "$dest"
+	for lib in $(ldd "$prog" | grep -oE '/[^ ]+' || true); do
+		copy_lib "$lib"
+	done
+}
+for p in bash ndctl daxctl lsmem chmem setpriv; do
+	copy_prog "$p"
+done
+# pthread_cancel dlopen()s libgcc_s.
+for lib in /lib/x86_64-linux-gnu/libgcc_s.so.1; do
+	[ -e "$lib" ] && copy_lib "$lib"
+done
+ln -sf ../bin/bash "$root/usr/bin/bash"
+ln -sf ../bin/busybox "$root/usr/bin/env"
+ln -sf ../bin/modprobe "$root/sbin/modprobe"
+
+# Modules, with modules.builtin: libdaxctl asks libkmod for "kmem" even when
+# it is built in, and fails without these files.
+make -C "$ktree" -s ARCH=x86_64 INSTALL_MOD_PATH="$root" INSTALL_MOD_STRIP=1 \
+	DEPMOD=/sbin/depmod modules_install >/dev/null
+krel=$(make -C "$ktree" -s ARCH=x86_64 kernelrelease)
+rm -f "$root/lib/modules/$krel/build" "$root/lib/modules/$krel/source"
+
+cat >"$root/etc/passwd" <<EOF
+root:x:0:0:root:/root:/bin/sh
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+EOF
+cat >"$root/etc/group" <<EOF
+root:x:0:
+nogroup:x:65534:
+EOF
+echo "$krel" >"$root/etc/nvmtest-kernel"
+
+# Our tests: the VM init, guest scenario scripts, kselftest programs.
+install -m 0755 "$top/selftests/vm/init" "$root/init"
+mkdir -p "$root/nvmtest"
+cp -r "$top/selftests/vm/guest/." "$root/nvmtest/"
+make -s -C "$top/selftests/nvm" KSFT_DIR="$ktree/tools/testing/selftests" \
+	OUTPUT="$root/nvmtest/bin" >/dev/null
+mkdir -p "$root/nvmtest/upstream/memory-hotplug"
+cp "$ktree/tools/testing/selftests/memory-hotplug/mem-on-off-test.sh" \
+	"$root/nvmtest/upstream/memory-hotplug/"
+
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --owner=0:0 --quiet) >"$out.tmp"
+mv "$out.tmp" "$out"
+echo "initramfs: $out ($(du -h "$out" | cut -f1), kernel $krel)"

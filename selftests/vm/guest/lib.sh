@@ -1,0 +1,149 @@
+# SPDX-License-Identifier: GPL-2.0
+# TAP helpers and memory helpers for the guest scenario scripts.
+# Each check is one TAP line; its output is shown (as "# " lines) on failure.
+
+T_N=0
+T_FAILED=0
+MEMDIR=/sys/devices/system/memory
+
+t_ok()   { T_N=$((T_N + 1)); echo "ok $T_N - $*"; }
+t_fail() { T_N=$((T_N + 1)); T_FAILED=$((T_FAILED + 1)); echo "not ok $T_N - $*"; }
+t_skip() { T_N=$((T_N + 1)); echo "ok $T_N - $1 # SKIP $2"; }
+t_diag() { sed 's/^/# /'; }
+
+# t_run NAME CMD [ARG...]: one test, passing when CMD exits 0.
+t_run() {
+	local name=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" = 0 ]; then
+		t_ok "$name"
+	else
+		[ -n "$out" ] && printf '%s\n' "$out" | t_diag
+		t_fail "$name (exit $rc)"
+	fi
+	return "$rc"
+}
+
+# t_ksft PROG: a kselftest_harness program; each of its results is one test.
+t_ksft() {
+	local prog=$1 name out rc line res
+	name=$(basename "$prog")
+	out=$("$prog" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | grep -q '^not ok' && printf '%s\n' "$out" | t_diag
+	printf '%s\n' "$out" | grep -E '^(not )?ok [0-9]+ ' >/tmp/ksft.$$
+	if [ ! -s /tmp/ksft.$$ ]; then
+		printf '%s\n' "$out" | t_diag
+		t_fail "$name: no results (exit $rc)"
+		return 1
+	fi
+	while read -r line; do
+		case "$line" in
+		"not ok "*) res=${line#not ok } ; t_fail "$name: ${res#* }" ;;
+		*"# SKIP"*) res=${line#ok } ; res=${res#* }; t_skip "$name: ${res%%#*}" "${res#*# SKIP}" ;;
+		*) res=${line#ok } ; t_ok "$name: ${res#* }" ;;
+		esac
+	done </tmp/ksft.$$
+	rm -f /tmp/ksft.$$
+	return "$rc"
+}
+
+# The harness's own self-test: make this run fail in a known way.
+t_begin() {
+	echo "TAP version 13"
+	case "$NVMTEST_INJECT" in
+	fail) t_fail "injected failure (harness self-test)" ;;
+	warn)
+		echo WARNING >/sys/kernel/debug/provoke-crash/DIRECT
+		t_ok "injected a kernel WARNING (harness self-test)" ;;
+	esac
+}
+
+t_end() { echo "1..$T_N"; }
+
+# Host requests over the second serial port (selftests/vm/hostctl.py):
+# "hotadd ID SIZE NODE" and "hotremove ID" answer "ok" or "err MESSAGE".
+hostctl() {
+	local reply
+	if [ -z "$HOSTCTL_OPEN" ]; then
+		exec 3<>/dev/ttyS1 || return 1
+		stty -F /dev/ttyS1 raw -echo 115200
+		HOSTCTL_OPEN=1
+	fi
+	echo "$*" >&3
+	read -r -t 90 reply <&3 || { echo "hostctl: no answer to '$*'"; return 1; }
+	case "$reply" in
+	ok*) return 0 ;;
+	*) echo "hostctl: $*: $reply"; return 1 ;;
+	esac
+}
+
+block_size()   { printf '%d\n' "0x$(cat $MEMDIR/block_size_bytes)"; }
+block_ids()    { ls -d $MEMDIR/memory[0-9]* 2>/dev/null | sed 's/.*memory//' | sort -n; }
+block_count()  { block_ids | wc -l; }
+block_state()  { cat $MEMDIR/memory$1/state; }
+block_zones()  { cat $MEMDIR/memory$1/valid_zones; }
+# block_node ID: the node of a memory block
+block_node()   { ls -d $MEMDIR/memory$1/node* | sed 's/.*node//'; }
+
+# zone_pages NODE ZONE FIELD: a field (present, managed, spanned) of /proc/zoneinfo
+zone_pages() {
+	awk -v node="$1," -v zone="$2" -v field="$3" '
+		/^Node/ { in_zone = ($2 == node && $4 == zone) }
+		in_zone && $1 == field { print $2; found = 1; exit }
+		END { if (!found) print 0 }' /proc/zoneinfo
+}
+
+# meminfo_kb FIELD [NODE]: a /proc/meminfo (or node meminfo) field in kB
+meminfo_kb() {
+	if [ -n "$2" ]; then
+		# a node without memory may be offline: no directory, 0 kB
+		cat /sys/devices/system/node/node$2/meminfo 2>/dev/null |
+			awk -v f="$1:" '$3 == f { v = $4 } END { print v + 0 }'
+	else
+		awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo
+	fi
+}
+
+# wait_for SECONDS 'SHELL CONDITION': poll until the condition, evaluated
+# afresh each time, holds
+wait_for() {
+	local t=$(($1 * 10))
+	shift
+	while [ "$t" -gt 0 ]; do
+		eval "$*" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		t=$((t - 1))
+	done
+	eval "$*"
+}
+
+# json_field KEY: the first "KEY":"value" of ndctl/daxctl JSON on stdin
+json_field() { grep -o "\"$1\":\"[^\"]*\"" | head -n 1 | cut -d'"' -f4; }
+json_num()   { grep -o "\"$1\":[0-9]*" | head -n 1 | cut -d: -f2; }
+
+# pattern_rw DEV OFFSET_MB: write 4 MiB of random data, drop nothing, read back
+pattern_rw() {
+	dd if=/dev/urandom of=/tmp/pat bs=1M count=4 2>/dev/null &&
+	dd if=/tmp/pat of="$1" bs=1M seek="$2" count=4 conv=fsync 2>/dev/null &&
+	dd if="$1" of=/tmp/back bs=1M skip="$2" count=4 2>/dev/null &&
+	cmp /tmp/pat /tmp/back
+}
+
+# nfit_region: the region of the NFIT NVDIMM (not the e820 one)
+nfit_region() {
+	local r
+	for r in /sys/bus/nd/devices/region*; do
+		[ -e "$r/mappings" ] && [ "$(cat "$r/mappings")" -gt 0 ] && { basename "$r"; return 0; }
+	done
+	return 1
+}
+
+# reset_labels REGION: fresh label space on the region's NVDIMM
+reset_labels() {
+	local nmem
+	nmem=$(cut -d, -f1 /sys/bus/nd/devices/$1/mapping0)
+	ndctl disable-region "$1" && ndctl init-labels -f "$nmem" && ndctl enable-region "$1"
+}
