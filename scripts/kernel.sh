@@ -54,7 +54,8 @@ kmake KCONFIG_CONFIG="$cfg/.config" allnoconfig >/dev/null
 	"$tree/kernel/configs/tiny.config" "$tree/arch/x86/configs/tiny.config" \
 	"${frags[@]}" >"$cfg/merge.log" 2>&1 ||
 	{ cat "$cfg/merge.log" >&2; die "merge_config.sh failed"; }
-kmake KCONFIG_CONFIG="$cfg/.config" olddefconfig >/dev/null
+kmake KCONFIG_CONFIG="$cfg/.config" olddefconfig >>"$cfg/merge.log" 2>&1 ||
+	{ cat "$cfg/merge.log" >&2; die "olddefconfig failed"; }
 
 # Every request must have taken.
 bad=0

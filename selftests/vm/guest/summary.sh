@@ -10,6 +10,6 @@ awk '/^Node/ { node = $2; zone = $4 }
 echo "== memory blocks"
 lsmem 2>&1 | sed 's/^/  /'
 echo "== persistent memory"
-ndctl list -R -N 2>/dev/null | sed 's/^/  /'
+ndctl list -N 2>/dev/null | tr -d " \n" | sed "s/},{/}\n{/g; s/^\[//; s/\]$//" | sed "s/^/  /"; echo
 ls /dev/pmem* /dev/dax* 2>/dev/null | sed 's/^/  /'
 true

@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Shape (c): pc-dimm hot-add through QMP, onlining with chmem into
-# ZONE_MOVABLE, offlining, ACPI hot-remove (device_del), and the upstream
-# memory-hotplug selftest on a hot-added movable DIMM.
+# ZONE_MOVABLE, offlining, ACPI hot-remove (device_del).
 . /nvmtest/lib.sh
 t_begin
 
@@ -19,20 +18,8 @@ t_run "the new blocks may go to Movable" sh -c "grep -q Movable $MEMDIR/memory$f
 t_run "chmem -e -b $first-$last" chmem -e -b "$first-$last"
 t_run "the new blocks are online in ZONE_MOVABLE" sh -c "for b in $new; do grep -qx online $MEMDIR/memory\$b/state && grep -qx Movable $MEMDIR/memory\$b/valid_zones || exit 1; done"
 t_run "node 1 ZONE_MOVABLE has 512 MiB" test "$(zone_pages 1 Movable present)" = 131072
-t_run "chmem -d -b $first-$last" chmem -d -b "$first-$last"
+t_run "chmem -d -b $first-$last" offline_range "$first-$last"
 t_run "hot-remove the pc-dimm (device_del)" hostctl hotremove dimm1
 t_run "its memory blocks are gone" wait_for 10 'test "$(block_count)" = "$n_before"'
 
-# The upstream memory-hotplug selftest, on a hot-added 1 GiB DIMM in
-# ZONE_MOVABLE (its offline phase needs removable memory).
-t_run "hot-add a 1 GiB pc-dimm on node 0 (QMP)" hostctl hotadd dimm2 1G 0
-t_run "8 new memory blocks appear" wait_for 10 'test "$(block_count)" = $((n_before + 1073741824 / bs))'
-new=$(block_ids | grep -vxF "$before" | tr '\n' ' ')
-first=${new%% *} last=$(echo $new | awk "{ print \$NF }")
-t_run "chmem -e -b $first-$last (Movable)" chmem -e -b "$first-$last"
-t_run "upstream memory-hotplug/mem-on-off-test.sh -r 10" \
-	bash /nvmtest/upstream/memory-hotplug/mem-on-off-test.sh -r 10
-t_run "chmem -d -b $first-$last" chmem -d -b "$first-$last"
-t_run "hot-remove the 1 GiB pc-dimm (device_del)" hostctl hotremove dimm2
-t_run "its memory blocks are gone" wait_for 10 'test "$(block_count)" = "$n_before"'
 t_end

@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+# nvmzone: one entry point for everything.  See README.md.
+#
+#   make run              boot the fork in the default VM shape, with a shell
+#   make run RUN=script   run a script in the guest, print its output, exit with its status
+#   make run SCENARIO=x   another VM shape (selftests/vm/scenarios/x.conf)
+#   make test             install, build, run every test; ends with "N passed, N failed"
+#   make tree             build/linux: the Debian base + linux/patches/series
+#   make patches          export build/linux's base..HEAD into linux/patches
+#   make kernel [DEBUG=1] the VM kernel (DEBUG=1: KASAN, lockdep, ... in build/linux-debug)
+#   make initramfs        the VM's initramfs
+#   make check            checkpatch --strict on linux/patches
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+DEBUG ?=
+SCENARIO ?= numa
+RUN ?=
+export DEBUG
+
+.PHONY: all deps tree patches kernel initramfs test run check clean
+
+all: initramfs
+
+deps:
+	@scripts/deps.sh
+
+tree: deps
+	@scripts/tree.sh
+
+patches:
+	@scripts/patches.sh
+
+kernel: tree
+	@scripts/kernel.sh
+
+initramfs: kernel
+	@scripts/initramfs.sh
+
+test:
+	@scripts/test.sh
+
+run: initramfs
+	@scripts/run.sh "$(SCENARIO)" "$(RUN)"
+
+check: tree
+	@bash selftests/host/pipeline.sh | grep checkpatch || echo "check: the series is empty"
+
+clean:
+	rm -rf build/vm build/test build/initramfs*.cpio build/initramfs.d

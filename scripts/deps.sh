@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what building and testing the fork needs, from Debian's apt, when
+# it is missing.  The kernel source package itself is installed (pinned) by
+# scripts/tree.sh.
+set -euo pipefail
+
+pkgs=(
+	# kernel build
+	build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils
+	git python3 perl ccache rsync
+	# the VM and what runs in it
+	qemu-system-x86 busybox-static ndctl daxctl util-linux bash
+	# the nvmzone CLI
+	libsmartcols-dev libdaxctl-dev libndctl-dev pkg-config
+)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} = 0 ] && exit 0
+[ "$(id -u)" = 0 ] || { echo "deps: missing ${missing[*]}; run as root to install them" >&2; exit 1; }
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

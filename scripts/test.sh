@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make test: install what is missing, build the fork, run every test, print
+# each result and end with "N passed, N failed".  Exits non-zero on any
+# failure, any kernel splat, any scenario that did not finish; a skipped
+# test is never counted as passed.
+#
+#   SCENARIOS="numa hotplug"   run only these VM scenarios
+#   DEBUG=1                    test the debug (KASAN, lockdep) kernel
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/test
+rm -rf "$out"
+mkdir -p "$out"
+all=$out/results
+: >"$all"
+start=$(date +%s)
+
+step() { printf '== %s\n' "$*"; }
+summary() {
+	local pass fail skip
+	pass=$(grep -c '^PASS ' "$all")
+	fail=$(grep -c '^FAIL ' "$all")
+	skip=$(grep -c '^SKIP ' "$all")
+	echo
+	grep -E '^(FAIL|SKIP) ' "$all" | sed 's/^/  /'
+	[ "$skip" = 0 ] || echo "$skip skipped (counted as failed)"
+	echo "make test took $(( $(date +%s) - start ))s"
+	echo "$pass passed, $((fail + skip)) failed"
+	[ $((fail + skip)) = 0 ]
+}
+# The build is a test too: if it fails, nothing else can run.
+build() {
+	local name=$1
+	shift
+	if "$@" >"$out/build-$name.log" 2>&1; then
+		echo "PASS build: $name" | tee -a "$all"
+	else
+		tail -n 30 "$out/build-$name.log"
+		echo "FAIL build: $name (log: build/test/build-$name.log)" | tee -a "$all"
+		summary
+		exit 1
+	fi
+}
+
+step "setting up and building"
+build deps "$top/scripts/deps.sh"
+build tree "$top/scripts/tree.sh"
+t0=$(date +%s)
+build kernel "$top/scripts/kernel.sh"
+echo "   kernel built in $(( $(date +%s) - t0 ))s"
+build initramfs "$top/scripts/initramfs.sh"
+sfx=
+[ -z "${DEBUG:-}" ] || [ "$DEBUG" = 0 ] || sfx=-debug
+
+step "host tests (pipeline)"
+bash "$top/selftests/host/pipeline.sh" | tee -a "$all"
+
+kernel=$top/build/linux$sfx/arch/x86/boot/bzImage
+initrd=$top/build/initramfs$sfx.cpio
+for s in ${SCENARIOS:-numa nfit hotplug movable}; do
+	step "VM scenario $s: $(sed -n 's/^DESC="\(.*\)"$/\1/p' "$top/selftests/vm/scenarios/$s.conf")"
+	bash "$top/selftests/vm/run-scenario.sh" -q -k "$kernel" -r "$initrd" -o "$out/vm-$s" "$s"
+	tee -a "$all" <"$out/vm-$s/results"
+	grep -qE '^(FAIL|SKIP)' "$out/vm-$s/results" && echo "   logs: build/test/vm-$s"
+	echo "   $(grep -c '^PASS' "$out/vm-$s/results") passed, $(grep -cE '^(FAIL|SKIP)' "$out/vm-$s/results") failed"
+done
+
+step "harness self-test (injected faults must fail the run)"
+bash "$top/selftests/vm/harness-test.sh" | tee -a "$all"
+
+summary

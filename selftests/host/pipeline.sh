@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host-side tests of the build pipeline itself (no VM).  Prints one
+# "PASS|FAIL name" line per test.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tree=$top/build/linux
+log=$top/build/test/host
+mkdir -p "$log"
+
+res() { printf '%s host: %s\n' "$1" "$2"; }
+check() { # check NAME CMD...
+	local name=$1
+	shift
+	if "$@" >"$log/$(echo "$name" | tr -c 'a-zA-Z0-9\n' _).log" 2>&1; then
+		res PASS "$name"
+	else
+		res FAIL "$name"
+	fi
+}
+
+# make tree twice: the second run reuses the tree, it does not re-extract.
+tree_reused() {
+	local head
+	head=$(git -C "$tree" rev-parse HEAD)
+	"$top/scripts/tree.sh" | tee /dev/stderr | grep -q reused &&
+		[ "$(git -C "$tree" rev-parse HEAD)" = "$head" ]
+}
+check "make tree reuses a tree that matches BASE and the series" tree_reused
+
+# The base commit is the pinned tarball.
+base_pinned() {
+	local sha
+	sha=$(sed -n 's/^SHA256=//p' "$top/linux/BASE")
+	git -C "$tree" log -1 --format=%B base | grep -qx "sha256: $sha"
+}
+check "the base tag is the tarball pinned in linux/BASE" base_pinned
+
+# make patches on the tree built from the series gives back the series,
+# byte for byte (no churn), into a scratch copy of linux/patches.
+patches_roundtrip() {
+	local tmp
+	tmp=$(mktemp -d)
+	mkdir -p "$tmp/linux" "$tmp/scripts"
+	cp -r "$top/linux/patches" "$tmp/linux/"
+	cp "$top/scripts/patches.sh" "$tmp/scripts/"
+	cp "$tree/.git/nvmzone-applied" "$tmp/applied" 2>/dev/null
+	TREE=$tree bash "$tmp/scripts/patches.sh" | tee /dev/stderr | grep -q ' 0 file(s) changed' &&
+		diff -r "$top/linux/patches" "$tmp/linux/patches"
+	local rc=$?
+	rm -rf "$tmp"
+	return $rc
+}
+check "make patches exports the series back without churn" patches_roundtrip
+
+# The config check catches an option that silently did not take: DEV_DAX
+# cannot be built without TRANSPARENT_HUGEPAGE.
+config_check_fails() {
+	local frag
+	frag=$(mktemp)
+	echo '# CONFIG_TRANSPARENT_HUGEPAGE is not set' >"$frag"
+	local out rc
+	out=$(EXTRA_CONFIG=$frag CONFIG_ONLY=1 "$top/scripts/kernel.sh" 2>&1)
+	rc=$?
+	rm -f "$frag"
+	echo "$out"
+	[ "$rc" != 0 ] && grep -q 'CONFIG_DEV_DAX=y requested' <<<"$out"
+}
+check "make kernel fails when a requested option does not take" config_check_fails
+
+# Every patch of the series is checkpatch --strict clean.
+for p in $(grep -v '^#' "$top/linux/patches/series" 2>/dev/null); do
+	checkpatch_clean() {
+		(cd "$tree" && ./scripts/checkpatch.pl --strict --quiet \
+			--ignore UNKNOWN_COMMIT_ID "$top/linux/patches/$1")
+	}
+	check "checkpatch --strict: $p" checkpatch_clean "$p"
+done
