@@ -9,7 +9,7 @@ set -euo pipefail
 pkgs=(
 	# kernel build
 	build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils
-	git python3 perl ccache rsync
+	git python3 python3-ply python3-git perl ccache rsync
 	# the VM and what runs in it
 	qemu-system-x86 busybox-static ndctl daxctl util-linux bash
 	# the nvmzone CLI

@@ -21,7 +21,7 @@ git -C "$tree" diff --quiet HEAD -- || echo "patches: warning: $tree has uncommi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git -C "$tree" format-patch -q --zero-commit --no-signature -N --no-stat \
+git -C "$tree" format-patch -q --zero-commit --no-signature -N \
 	--minimal -o "$tmp" base..HEAD >/dev/null
 
 mkdir -p "$out"

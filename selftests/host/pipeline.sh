@@ -72,7 +72,8 @@ check "make kernel fails when a requested option does not take" config_check_fai
 # Every patch of the series is checkpatch --strict clean.
 for p in $(grep -v '^#' "$top/linux/patches/series" 2>/dev/null); do
 	checkpatch_clean() {
-		(cd "$tree" && ./scripts/checkpatch.pl --strict --quiet \
+		# Debian's python3 (with ply and git) for spdxcheck.py
+		(cd "$tree" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --quiet \
 			--ignore UNKNOWN_COMMIT_ID "$top/linux/patches/$1")
 	}
 	check "checkpatch --strict: $p" checkpatch_clean "$p"

@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0
+# ZONE_NVM from e820 pmem with nvm_zone=on: node 1 holds 512 MiB of NVM
+# inside its DRAM, node 2 is 1 GiB of NVM and nothing else.
+. /nvmtest/lib.sh
+t_begin
+
+t_run "nvm_zone=on is on the command line" grep -qw nvm_zone=on /proc/cmdline
+t_run "dmesg: NVM zone on node 1 with 131072 pages" sh -c "dmesg | grep -q 'NVM zone: node 1: 131072 pages'"
+t_run "dmesg: NVM zone on node 2 with 262144 pages" sh -c "dmesg | grep -q 'NVM zone: node 2: 262144 pages'"
+t_run "dmesg: the NVM pages were scrubbed" sh -c "dmesg | grep -q 'NVM zone: 393216 pages scrubbed and freed'"
+t_run "the mempolicy zone is not ZONE_NVM" sh -c "dmesg | grep -q 'Policy zone: Normal'"
+t_run "node 1 ZONE_NVM: present = memmap= size" test "$(zone_pages 1 NVM present)" = 131072
+t_run "node 1 ZONE_NVM: managed = present" test "$(zone_pages 1 NVM managed)" = 131072
+t_run "node 1 ZONE_NVM: spanned = present" test "$(zone_pages 1 NVM spanned)" = 131072
+t_run "node 1 keeps its DRAM in ZONE_NORMAL (512 MiB)" test "$(zone_pages 1 Normal present)" = 131072
+t_run "node 2 ZONE_NVM: present = 1 GiB" test "$(zone_pages 2 NVM present)" = 262144
+t_run "node 2 has no DRAM zone" test "$(( $(zone_pages 2 Normal present) + $(zone_pages 2 DMA32 present) ))" = 0
+t_run "node 0 has no ZONE_NVM" test "$(zone_pages 0 NVM present)" = 0
+t_run "NVMTotal: 1572864 kB" test "$(meminfo_kb NVMTotal)" = 1572864
+t_run "node 2 meminfo NVMTotal: 1048576 kB" test "$(meminfo_kb NVMTotal 2)" = 1048576
+t_run "the pmem ranges are System RAM (NVM), not pmem devices" \
+	sh -c "grep -q '120000000-13fffffff : System RAM (NVM)' /proc/iomem && ! ls /sys/bus/nd/devices/region* 2>/dev/null"
+t_run "/proc/buddyinfo and pagetypeinfo list the NVM zone" \
+	sh -c "grep -q 'zone      NVM' /proc/buddyinfo && grep -q 'zone      NVM' /proc/pagetypeinfo"
+t_run "vmstat has the NVM counters" \
+	sh -c "grep -q '^pgalloc_nvm ' /proc/vmstat && grep -q '^nvm_alloc_fail ' /proc/vmstat && grep -q '^nvm_alloc_fallback ' /proc/vmstat"
+t_run "KUnit tested with ZONE_NVM populated and the key on" \
+	sh -c "dmesg | grep -q 'ZONE_NVM populated, key on'"
+NVMTEST_NVM_KB=1572864 t_ksft /nvmtest/bin/nvm_zone_test
+t_ksft /nvmtest/bin/zoneinfo_test
+t_ksft /nvmtest/bin/memory_blocks_test
+t_end
