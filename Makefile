@@ -46,4 +46,4 @@ check: tree
 	@bash selftests/host/pipeline.sh | grep checkpatch || echo "check: the series is empty"
 
 clean:
-	rm -rf build/vm build/test build/initramfs*.cpio build/initramfs.d
+	rm -rf build/vm build/test build/initramfs*.cpio build/initramfs*.d

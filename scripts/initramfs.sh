@@ -16,7 +16,7 @@ if [ -n "${DEBUG:-}" ] && [ "${DEBUG}" != 0 ]; then
 	ktree=$top/build/linux-debug
 	out=$top/build/initramfs-debug.cpio
 fi
-root=$top/build/initramfs.d
+root=${out%.cpio}.d
 
 die() { printf 'initramfs: error: %s\n' "$*" >&2; exit 1; }
 

@@ -9,6 +9,8 @@ t_begin
 t_ksft /nvmtest/bin/memory_blocks_test
 t_ksft /nvmtest/bin/zoneinfo_test
 
+t_run "/sys/kernel/mm/nvm: boot_enabled 0, no NVM nodes" \
+	sh -c "[ \$(cat /sys/kernel/mm/nvm/boot_enabled) = 0 ] && [ -z \"\$(ls /sys/kernel/mm/nvm/nodes)\" ]"
 t_run "two NUMA nodes are online" test "$(cat /sys/devices/system/node/online)" = 0-1
 t_run "a Normal zone is populated" test "$(zone_pages 1 Normal present)" -gt 0
 

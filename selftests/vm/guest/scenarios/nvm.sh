@@ -26,6 +26,36 @@ t_run "vmstat has the NVM counters" \
 	sh -c "grep -q '^pgalloc_nvm ' /proc/vmstat && grep -q '^nvm_alloc_fail ' /proc/vmstat && grep -q '^nvm_alloc_fallback ' /proc/vmstat"
 t_run "KUnit tested with ZONE_NVM populated and the key on" \
 	sh -c "dmesg | grep -q 'ZONE_NVM populated, key on'"
+# /sys/kernel/mm/nvm (read-only interface)
+N=/sys/kernel/mm/nvm
+t_run "/sys/kernel/mm/nvm/boot_enabled is 1" test "$(cat $N/boot_enabled)" = 1
+t_run "nodes/ has node1 and node2 only" test "$(ls $N/nodes | tr '\n' ' ')" = "node1 node2 "
+nvm_files_ok() {
+	local f
+	for f in $N/boot_enabled $N/stats/alloc_pages $N/stats/alloc_fail $N/stats/alloc_fallback \
+		 $N/stats/scrubbed_pages $N/nodes/node1/present_pages $N/nodes/node1/managed_pages \
+		 $N/nodes/node1/free_pages $N/nodes/node1/min_pages $N/nodes/node1/low_pages \
+		 $N/nodes/node1/high_pages; do
+		[ "$(stat -c %a "$f")" = 444 ] || { echo "$f: mode $(stat -c %a "$f")"; return 1; }
+		grep -qxE '[0-9]+' "$f" || { echo "$f: '$(cat "$f")' is not a number"; return 1; }
+	done
+}
+t_run "every file is 0444 and holds one number" nvm_files_ok
+t_run "node1 present_pages matches zoneinfo" test "$(cat $N/nodes/node1/present_pages)" = "$(zone_pages 1 NVM present)"
+t_run "node2 managed_pages matches zoneinfo" test "$(cat $N/nodes/node2/managed_pages)" = "$(zone_pages 2 NVM managed)"
+t_run "node1 watermarks: min <= low <= high" sh -c "[ $(cat $N/nodes/node1/min_pages) -le $(cat $N/nodes/node1/low_pages) ] && [ $(cat $N/nodes/node1/low_pages) -le $(cat $N/nodes/node1/high_pages) ]"
+t_run "stats/scrubbed_pages = 393216" test "$(cat $N/stats/scrubbed_pages)" = 393216
+t_run "stats/alloc_pages = pgalloc_nvm" test "$(cat $N/stats/alloc_pages)" = "$(awk '$1 == "pgalloc_nvm" { print $2 }' /proc/vmstat)"
+t_run "stats/alloc_fail = nvm_alloc_fail" test "$(cat $N/stats/alloc_fail)" = "$(awk '$1 == "nvm_alloc_fail" { print $2 }' /proc/vmstat)"
+nvm_write_refused() {
+	local before out
+	before=$(cat $N/nodes/node1/free_pages)
+	out=$(sh -c "echo 5 > $N/stats/alloc_fail" 2>&1) && { echo "write succeeded"; return 1; }
+	echo "$out" | grep -q 'Permission denied' || { echo "unexpected: $out"; return 1; }
+	[ "$(cat $N/stats/scrubbed_pages)" = 393216 ]
+}
+t_run "writes are refused (EACCES) and change nothing" nvm_write_refused
+
 NVMTEST_NVM_KB=1572864 t_ksft /nvmtest/bin/nvm_zone_test
 t_ksft /nvmtest/bin/zoneinfo_test
 t_ksft /nvmtest/bin/memory_blocks_test

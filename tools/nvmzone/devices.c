@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nvmzone devices - dax devices of /sys/bus/dax/devices, their mode and,
+ * for system-ram, the memory blocks and zones they went to.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nvmzone.h"
+
+#define DAX_DIR "/sys/bus/dax/devices"
+
+enum {
+	COL_DEVICE,
+	COL_SIZE,
+	COL_NODE,
+	COL_MODE,
+	COL_RESOURCE,
+	COL_BLOCKS,
+	COL_STATE,
+	COL_ZONES,
+	COL_DRIVER,
+};
+
+static const struct nz_coldesc coldescs[] = {
+	[COL_DEVICE] = { "DEVICE", 0, 0, NZ_COL_STR, "dax device name" },
+	[COL_SIZE] = { "SIZE", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE, "size of the device" },
+	[COL_NODE] = { "NODE", 0, SCOLS_FL_RIGHT, NZ_COL_NUM, "target node: the node its memory goes to" },
+	[COL_MODE] = { "MODE", 0, 0, NZ_COL_STR, "devdax, system-ram, unbound, or the driver's name" },
+	[COL_RESOURCE] = { "RESOURCE", 0, SCOLS_FL_RIGHT, NZ_COL_STR, "physical start address" },
+	[COL_BLOCKS] = { "BLOCKS", 0, SCOLS_FL_RIGHT, NZ_COL_STR, "memory blocks of a system-ram device" },
+	[COL_STATE] = { "STATE", 0, 0, NZ_COL_STR, "online, offline or mixed: state of those blocks" },
+	[COL_ZONES] = { "ZONES", 0, 0, NZ_COL_STR, "zones of those blocks" },
+	[COL_DRIVER] = { "DRIVER", 0, 0, NZ_COL_STR, "driver the device is bound to" },
+};
+
+static const int defcols[] = {
+	COL_DEVICE, COL_SIZE, COL_NODE, COL_MODE, COL_BLOCKS, COL_STATE, COL_ZONES, -1
+};
+
+struct daxdev {
+	char name[64];
+	char driver[64];	/* "" if unbound */
+	uint64_t size;
+	int64_t target_node;
+	bool have_resource;
+	uint64_t resource;
+};
+
+/* What the memory blocks of a system-ram device are */
+struct daxmem {
+	uint64_t first, last;	/* block numbers */
+	size_t nblocks;		/* blocks that exist */
+	char state[NZ_STATE_LEN];
+	char zones[NZ_ZONES_LEN];
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: nvmzone [--sysroot DIR] devices [options]\n\n"
+		   "List the dax devices, their mode (devdax or system-ram) and, for\n"
+		   "system-ram, the memory blocks and zones their memory went to.\n\n"
+		   "Options:\n"
+		   " -a, --all              also show devices of size 0 (region seeds)\n");
+	nz_out_help_options(f);
+	nz_out_help(f, coldescs, ARRAY_SIZE(coldescs));
+}
+
+static const char *dev_mode(const struct daxdev *d)
+{
+	if (!d->driver[0])
+		return "unbound";
+	if (!strcmp(d->driver, "device_dax"))
+		return "devdax";
+	if (!strcmp(d->driver, "kmem"))
+		return "system-ram";
+	return d->driver;
+}
+
+/* Returns 0, or -1 with an error printed */
+static int read_dax(const char *name, struct daxdev *d)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32], link[PATH_MAX];
+	const char *base;
+	ssize_t n;
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	nz_strlcpy(d->name, name, sizeof(d->name));
+	if (!nz_path(dir, sizeof(dir), DAX_DIR "/%s", name)) {
+		nz_err("cannot read dax device", name, ENAMETOOLONG);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/size", dir);
+	r = nz_read_u64(path, 10, &d->size);
+	if (r < 0) {
+		nz_err("cannot read dax device size", path, -r);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/target_node", dir);
+	r = nz_read_s64(path, &d->target_node);
+	if (r < 0) {
+		if (r != -ENOENT) {
+			nz_err("cannot read dax device target node", path, -r);
+			return -1;
+		}
+		d->target_node = -1;
+	}
+	snprintf(path, sizeof(path), "%s/resource", dir);
+	r = nz_read_u64(path, 16, &d->resource);
+	if (r == 0) {
+		d->have_resource = true;
+	} else {
+		/* older kernels: the first mapping */
+		int r2;
+
+		snprintf(path, sizeof(path), "%s/mapping0/start", dir);
+		r2 = nz_read_u64(path, 16, &d->resource);
+		if (r2 == 0)
+			d->have_resource = true;
+		else if (r != -ENOENT || r2 != -ENOENT)
+			nz_err("cannot read dax device resource", path, -(r != -ENOENT ? r : r2));
+	}
+	snprintf(path, sizeof(path), "%s/driver", dir);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0) {
+		if (errno != ENOENT) {
+			nz_err("cannot read dax device driver", path, errno);
+			return -1;
+		}
+		return 0;
+	}
+	link[n] = '\0';
+	base = strrchr(link, '/');
+	nz_strlcpy(d->driver, base ? base + 1 : link, sizeof(d->driver));
+	return 0;
+}
+
+static void zones_add(char *zones, size_t len, const char *zone)
+{
+	const char *p = zones;
+	size_t zl = strlen(zone), l = strlen(zones);
+
+	/* already there as a whole word? */
+	while ((p = strstr(p, zone))) {
+		if ((p == zones || p[-1] == ' ') && (p[zl] == ' ' || !p[zl]))
+			return;
+		p += zl;
+	}
+	if (l + zl + 2 > len)
+		return;
+	if (l)
+		zones[l++] = ' ';
+	memcpy(zones + l, zone, zl + 1);
+}
+
+static void dax_memory(const struct daxdev *d, const struct nz_memblocks *mb, struct daxmem *m)
+{
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	m->first = d->resource / mb->block_size;
+	m->last = (d->resource + d->size - 1) / mb->block_size;
+	for (i = 0; i < mb->n; i++) {
+		const struct nz_memblock *b = &mb->blk[i];
+
+		if (b->index < m->first || b->index > m->last)
+			continue;
+		if (!m->nblocks++)
+			nz_strlcpy(m->state, b->state, sizeof(m->state));
+		else if (strcmp(m->state, b->state))
+			nz_strlcpy(m->state, "mixed", sizeof(m->state));
+		if (b->zones[0])
+			zones_add(m->zones, sizeof(m->zones), b->zones);
+	}
+}
+
+static int add_dev(struct libscols_table *tb, const struct nz_out *o, const struct daxdev *d,
+		   const struct nz_memblocks *mb)
+{
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	bool sysram = !strcmp(d->driver, "kmem");
+	struct daxmem m = { 0 };
+	size_t i;
+
+	if (!ln) {
+		nz_errx("failed to allocate output line");
+		return -1;
+	}
+	if (sysram && mb && d->have_resource && d->size)
+		dax_memory(d, mb, &m);
+	for (i = 0; i < o->ncols; i++) {
+		char *s = NULL;
+
+		switch (o->cols[i]) {
+		case COL_DEVICE:
+			s = nz_xstrdup(d->name);
+			break;
+		case COL_SIZE:
+			s = nz_out_size(o, d->size);
+			break;
+		case COL_NODE:
+			s = nz_xasprintf("%" PRId64, d->target_node);
+			break;
+		case COL_MODE:
+			s = nz_xstrdup(dev_mode(d));
+			break;
+		case COL_RESOURCE:
+			if (d->have_resource)
+				s = nz_xasprintf("0x%" PRIx64, d->resource);
+			break;
+		case COL_BLOCKS:
+			if (m.nblocks && m.first == m.last)
+				s = nz_xasprintf("%" PRIu64, m.first);
+			else if (m.nblocks)
+				s = nz_xasprintf("%" PRIu64 "-%" PRIu64, m.first, m.last);
+			break;
+		case COL_STATE:
+			if (m.nblocks)
+				s = nz_xstrdup(m.state);
+			break;
+		case COL_ZONES:
+			if (m.zones[0])
+				s = nz_xstrdup(m.zones);
+			break;
+		case COL_DRIVER:
+			if (d->driver[0])
+				s = nz_xstrdup(d->driver);
+			break;
+		}
+		if (nz_out_cell(ln, i, s) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strverscmp(((const struct daxdev *)a)->name, ((const struct daxdev *)b)->name);
+}
+
+int cmd_devices(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		NZ_OUT_LONGOPTS,
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct nz_out out = { 0 };
+	struct nz_memblocks mb = { 0 };
+	struct libscols_table *tb = NULL;
+	struct daxdev *devs = NULL;
+	size_t ndevs = 0, alloc = 0, i;
+	char path[PATH_MAX];
+	bool all = false, need_blocks = false, have_blocks = false;
+	int c, failed = 0, rc = NZ_EXIT_FAILURE;
+	struct dirent *de;
+	DIR *dir;
+
+	while ((c = getopt_long(argc, argv, NZ_OUT_SHORTOPTS "ah", longopts, NULL)) != -1) {
+		int orc;
+
+		if (nz_out_option(&out, c, optarg, &orc)) {
+			if (orc < 0)
+				return NZ_EXIT_FAILURE;
+			continue;
+		}
+		switch (c) {
+		case 'a':
+			all = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return NZ_EXIT_OK;
+		default:
+			fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
+			return NZ_EXIT_FAILURE;
+		}
+	}
+	if (optind < argc) {
+		nz_errx("unexpected argument: %s", argv[optind]);
+		return NZ_EXIT_FAILURE;
+	}
+	if (nz_out_columns(&out, coldescs, ARRAY_SIZE(coldescs), defcols) < 0)
+		return NZ_EXIT_FAILURE;
+
+	if (!nz_path(path, sizeof(path), DAX_DIR)) {
+		nz_err("cannot list dax devices", DAX_DIR, ENAMETOOLONG);
+		return NZ_EXIT_FAILURE;
+	}
+	dir = opendir(path);
+	if (!dir) {
+		nz_err("cannot list dax devices (is the dax driver loaded?)", path, errno);
+		return NZ_EXIT_FAILURE;
+	}
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (ndevs == alloc) {
+			struct daxdev *nd;
+
+			alloc = alloc ? alloc * 2 : 16;
+			nd = realloc(devs, alloc * sizeof(*nd));
+			if (!nd) {
+				nz_errx("out of memory");
+				closedir(dir);
+				goto out;
+			}
+			devs = nd;
+		}
+		if (read_dax(de->d_name, &devs[ndevs]) < 0) {
+			failed++;
+			continue;
+		}
+		if (!all && devs[ndevs].size == 0)
+			continue;
+		if (!strcmp(devs[ndevs].driver, "kmem"))
+			need_blocks = true;
+		ndevs++;
+	}
+	closedir(dir);
+	if (ndevs)
+		qsort(devs, ndevs, sizeof(*devs), cmp_names);
+
+	if (need_blocks) {
+		if (nz_memblocks_read(&mb) == 0) {
+			have_blocks = true;
+			if (mb.failed)
+				failed++;
+		} else {
+			failed++;
+		}
+	}
+
+	tb = nz_out_table(&out, "devices", coldescs);
+	if (!tb)
+		goto out;
+	for (i = 0; i < ndevs; i++)
+		if (add_dev(tb, &out, &devs[i], have_blocks ? &mb : NULL) < 0)
+			goto out;
+	if (nz_out_print(tb) < 0)
+		goto out;
+	if (failed && !ndevs)
+		rc = NZ_EXIT_FAILURE;
+	else
+		rc = failed ? NZ_EXIT_PARTIAL : NZ_EXIT_OK;
+out:
+	scols_unref_table(tb);
+	nz_memblocks_free(&mb);
+	free(devs);
+	return rc;
+}

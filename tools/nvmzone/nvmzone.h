@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nvmzone - shared declarations of the nvmzone command-line tool.
+ */
+#ifndef NVMZONE_H
+#define NVMZONE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <getopt.h>
+#include <libsmartcols.h>
+
+#define NVMZONE_VERSION "0.1"
+
+/* Exit codes, documented in nvmzone.8 */
+#define NZ_EXIT_OK 0
+#define NZ_EXIT_FAILURE 1
+#define NZ_EXIT_PARTIAL 64
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Long-only option values */
+enum {
+	NZ_OPT_SYSROOT = 0x100,
+	NZ_OPT_SPLIT,
+};
+
+/* ---- util.c ---- */
+
+extern const char *nz_prog;	/* "nvmzone": prefix of every message */
+extern const char *nz_cmd_prog;	/* "nvmzone <command>", for "Try ... --help" */
+
+int nz_set_sysroot(const char *dir);
+const char *nz_sysroot(void);
+/* prefix @path (absolute, under /sys or /proc) with the sysroot; returns buf or NULL */
+char *nz_path(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+void nz_err(const char *what, const char *file, int errnum);
+void nz_errx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void nz_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Read a whole (small) file into @buf, NUL-terminated, trailing newlines
+ * stripped.  Returns the length or -errno.
+ */
+ssize_t nz_read_file(const char *path, char *buf, size_t len);
+/* Parse an unsigned number (base 0: decimal or 0x hex) / signed decimal */
+int nz_parse_u64(const char *s, int base, uint64_t *val);
+int nz_parse_s64(const char *s, int64_t *val);
+int nz_read_u64(const char *path, int base, uint64_t *val);
+int nz_read_s64(const char *path, int64_t *val);
+
+/* "1.5G", "128M", "512B"; caller frees */
+char *nz_size_human(uint64_t bytes);
+char *nz_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *nz_xstrdup(const char *s);
+/* copy at most @len - 1 bytes and terminate */
+void nz_strlcpy(char *dst, const char *src, size_t len);
+
+/* ---- output.c ---- */
+
+enum nz_col_kind {
+	NZ_COL_STR,	/* JSON string */
+	NZ_COL_SIZE,	/* human size, or a JSON number with --bytes */
+	NZ_COL_NUM,	/* always a JSON number */
+	NZ_COL_BOOL,	/* yes/no, JSON boolean */
+};
+
+struct nz_coldesc {
+	const char *name;
+	double whint;
+	int flags;		/* SCOLS_FL_* */
+	enum nz_col_kind kind;
+	const char *help;
+};
+
+#define NZ_MAX_COLUMNS 32
+
+struct nz_out {
+	bool json;
+	bool raw;
+	bool noheadings;
+	bool bytes;
+	const char *columns;	/* -o argument or NULL */
+	int cols[NZ_MAX_COLUMNS];
+	size_t ncols;
+};
+
+#define NZ_OUT_SHORTOPTS "o:Jrnb"
+#define NZ_OUT_LONGOPTS                                            \
+	{ "output", required_argument, NULL, 'o' },                \
+	{ "json", no_argument, NULL, 'J' },                        \
+	{ "raw", no_argument, NULL, 'r' },                         \
+	{ "noheadings", no_argument, NULL, 'n' },                  \
+	{ "bytes", no_argument, NULL, 'b' },                       \
+	{ "sysroot", required_argument, NULL, NZ_OPT_SYSROOT }
+
+/* Handle one of the common output options; returns true when handled. */
+bool nz_out_option(struct nz_out *o, int c, const char *arg, int *rc);
+/* Resolve -o against @desc (defaults: @defcols, -1 terminated). 0 or -1 */
+int nz_out_columns(struct nz_out *o, const struct nz_coldesc *desc, size_t ndesc,
+		   const int *defcols);
+void nz_out_help(FILE *f, const struct nz_coldesc *desc, size_t ndesc);
+void nz_out_help_options(FILE *f);
+struct libscols_table *nz_out_table(const struct nz_out *o, const char *name,
+				    const struct nz_coldesc *desc);
+/* Set cell @i of @ln; @data is malloc'd and owned by the table from now on */
+int nz_out_cell(struct libscols_line *ln, size_t i, char *data);
+char *nz_out_size(const struct nz_out *o, uint64_t bytes);
+char *nz_out_bool(const struct nz_out *o, bool val);
+int nz_out_print(struct libscols_table *tb);
+
+/* ---- the commands ---- */
+
+int cmd_status(int argc, char **argv);
+int cmd_blocks(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
+int cmd_get(int argc, char **argv);
+int cmd_set(int argc, char **argv);
+
+/* ---- memblock.c: memory blocks, shared by blocks and devices ---- */
+
+#define NZ_STATE_LEN 32
+#define NZ_ZONES_LEN 128
+
+struct nz_memblock {
+	uint64_t index;		/* phys_index: block number */
+	char state[NZ_STATE_LEN];
+	char zones[NZ_ZONES_LEN];
+	int node;		/* -1: unknown */
+	int removable;		/* -1: unknown */
+};
+
+struct nz_memblocks {
+	uint64_t block_size;
+	struct nz_memblock *blk;
+	size_t n;
+	int failed;		/* blocks that could not be read */
+};
+
+/* Read every memory block, sorted by index.  0 or -1 (error printed). */
+int nz_memblocks_read(struct nz_memblocks *mb);
+void nz_memblocks_free(struct nz_memblocks *mb);
+
+#endif /* NVMZONE_H */

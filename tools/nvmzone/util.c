@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nvmzone - sysroot-aware file reading, parsing, sizes and messages.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nvmzone.h"
+
+const char *nz_prog = "nvmzone";
+const char *nz_cmd_prog = "nvmzone";
+
+static char sysroot[PATH_MAX];
+
+int nz_set_sysroot(const char *dir)
+{
+	struct stat st;
+	size_t len = strlen(dir);
+
+	if (len >= sizeof(sysroot) - 64) {
+		nz_errx("invalid sysroot: %s: %s", dir, strerror(ENAMETOOLONG));
+		return -1;
+	}
+	if (stat(dir, &st) < 0) {
+		nz_err("invalid sysroot", dir, errno);
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		nz_err("invalid sysroot", dir, ENOTDIR);
+		return -1;
+	}
+	memcpy(sysroot, dir, len + 1);
+	/* "/" and "dir/" : no trailing slash, paths add their own */
+	while (len > 0 && sysroot[len - 1] == '/')
+		sysroot[--len] = '\0';
+	return 0;
+}
+
+const char *nz_sysroot(void)
+{
+	return sysroot;
+}
+
+char *nz_path(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n, m;
+
+	n = snprintf(buf, len, "%s", sysroot);
+	if (n < 0 || (size_t)n >= len)
+		return NULL;
+	va_start(ap, fmt);
+	m = vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+	if (m < 0 || (size_t)m >= len - n)
+		return NULL;
+	return buf;
+}
+
+void nz_err(const char *what, const char *file, int errnum)
+{
+	fprintf(stderr, "%s: %s: %s: %s\n", nz_prog, what, file, strerror(errnum));
+}
+
+void nz_errx(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", nz_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void nz_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: warning: ", nz_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+ssize_t nz_read_file(const char *path, char *buf, size_t len)
+{
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	if (len == 0)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (off < len - 1) {
+		n = read(fd, buf + off, len - 1 - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			n = -errno;
+			close(fd);
+			return n;
+		}
+		if (n == 0)
+			break;
+		off += n;
+	}
+	close(fd);
+	buf[off] = '\0';
+	while (off > 0 && buf[off - 1] == '\n')
+		buf[--off] = '\0';
+	return off;
+}
+
+int nz_parse_u64(const char *s, int base, uint64_t *val)
+{
+	unsigned long long v;
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (errno)
+		return -errno;
+	if (end == s || (*end && *end != '\n'))
+		return -EINVAL;
+	*val = v;
+	return 0;
+}
+
+int nz_parse_s64(const char *s, int64_t *val)
+{
+	long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno)
+		return -errno;
+	if (end == s || (*end && *end != '\n'))
+		return -EINVAL;
+	*val = v;
+	return 0;
+}
+
+int nz_read_u64(const char *path, int base, uint64_t *val)
+{
+	char buf[64];
+	ssize_t n = nz_read_file(path, buf, sizeof(buf));
+
+	if (n < 0)
+		return n;
+	return nz_parse_u64(buf, base, val);
+}
+
+int nz_read_s64(const char *path, int64_t *val)
+{
+	char buf[64];
+	ssize_t n = nz_read_file(path, buf, sizeof(buf));
+
+	if (n < 0)
+		return n;
+	return nz_parse_s64(buf, val);
+}
+
+static void *xalloc_check(void *p)
+{
+	if (!p) {
+		nz_errx("out of memory");
+		exit(NZ_EXIT_FAILURE);
+	}
+	return p;
+}
+
+char *nz_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return xalloc_check(n < 0 ? NULL : s);
+}
+
+char *nz_xstrdup(const char *s)
+{
+	return xalloc_check(strdup(s));
+}
+
+void nz_strlcpy(char *dst, const char *src, size_t len)
+{
+	size_t n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* Like util-linux size_to_human_string(SIZE_SUFFIX_1LETTER): "1.5G" */
+char *nz_size_human(uint64_t bytes)
+{
+	static const char units[] = "BKMGTPE";
+	uint64_t v = bytes, rem = 0;
+	unsigned int i = 0, frac;
+
+	while (v >= 1024 && i < sizeof(units) - 2) {
+		rem = v % 1024;
+		v /= 1024;
+		i++;
+	}
+	frac = (unsigned int)((rem * 10 + 512) / 1024);
+	if (frac >= 10) {
+		v++;
+		frac = 0;
+		if (v == 1024 && i < sizeof(units) - 2) {
+			v = 1;
+			i++;
+		}
+	}
+	if (frac)
+		return nz_xasprintf("%" PRIu64 ".%u%c", v, frac, units[i]);
+	return nz_xasprintf("%" PRIu64 "%c", v, units[i]);
+}
