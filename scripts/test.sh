@@ -59,7 +59,7 @@ bash "$top/selftests/host/pipeline.sh" | tee -a "$all"
 
 kernel=$top/build/linux$sfx/arch/x86/boot/bzImage
 initrd=$top/build/initramfs$sfx.cpio
-for s in ${SCENARIOS:-numa nvm nfit hotplug movable}; do
+for s in ${SCENARIOS:-numa nvm nvm-badparam nfit hotplug movable}; do
 	step "VM scenario $s: $(sed -n 's/^DESC="\(.*\)"$/\1/p' "$top/selftests/vm/scenarios/$s.conf")"
 	bash "$top/selftests/vm/run-scenario.sh" -q -k "$kernel" -r "$initrd" -o "$out/vm-$s" "$s"
 	tee -a "$all" <"$out/vm-$s/results"
