@@ -9,6 +9,7 @@
 #   make patches          export build/linux's base..HEAD into linux/patches
 #   make kernel [DEBUG=1] the VM kernel (DEBUG=1: KASAN, lockdep, ... in build/linux-debug)
 #   make initramfs        the VM's initramfs
+#   make nvmzone          the nvmzone CLI (tools/nvmzone; make -C tools/nvmzone check runs its tests)
 #   make check            checkpatch --strict on linux/patches
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
@@ -17,9 +18,12 @@ SCENARIO ?= numa
 RUN ?=
 export DEBUG
 
-.PHONY: all deps tree patches kernel initramfs test run check clean
+.PHONY: all deps tree patches kernel initramfs nvmzone test run check clean
 
-all: initramfs
+all: initramfs nvmzone
+
+nvmzone: deps
+	@$(MAKE) -s -C tools/nvmzone
 
 deps:
 	@scripts/deps.sh
@@ -47,3 +51,4 @@ check: tree
 
 clean:
 	rm -rf build/vm build/test build/initramfs*.cpio build/initramfs*.d
+	$(MAKE) -s -C tools/nvmzone clean

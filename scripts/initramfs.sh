@@ -54,6 +54,9 @@ copy_prog() {
 for p in bash ndctl daxctl lsmem chmem setpriv; do
 	copy_prog "$p"
 done
+# Our CLI, built by the top Makefile (make nvmzone).
+make -s -C "$top/tools/nvmzone" >/dev/null
+copy_prog "$top/tools/nvmzone/nvmzone"
 # pthread_cancel dlopen()s libgcc_s.
 for lib in /lib/x86_64-linux-gnu/libgcc_s.so.1; do
 	[ -e "$lib" ] && copy_lib "$lib"

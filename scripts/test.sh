@@ -57,6 +57,14 @@ sfx=
 step "host tests (pipeline)"
 bash "$top/selftests/host/pipeline.sh" | tee -a "$all"
 
+step "nvmzone unit tests (ASan+UBSan build, fake sysfs trees)"
+if make -s -C "$top/tools/nvmzone" check >"$out/nvmzone-check.log" 2>&1; then
+	echo "PASS build: nvmzone check" | tee -a "$all"
+else
+	echo "FAIL build: nvmzone check (log: build/test/nvmzone-check.log)" | tee -a "$all"
+fi
+grep -E '^(PASS|FAIL) ' "$out/nvmzone-check.log" | sed 's/^\(PASS\|FAIL\) /\1 nvmzone: /' | tee -a "$all"
+
 kernel=$top/build/linux$sfx/arch/x86/boot/bzImage
 initrd=$top/build/initramfs$sfx.cpio
 for s in ${SCENARIOS:-numa nvm nvm-badparam nfit hotplug movable}; do

@@ -150,7 +150,7 @@ fi
 
 # Splats, in the full kernel log and on the console (a crash may never reach
 # the dmesg dump).
-splat='(BUG:|WARNING:|Oops|KASAN|UBSAN|general protection fault|Kernel panic|kernel BUG|Call Trace:|possible circular locking|possible recursive locking|inconsistent lock state|lockdep|INFO: task .* blocked|list_(add|del) corruption|Unable to handle kernel)'
+splat='(BUG:|WARNING:|Oops|KASAN|UBSAN|general protection fault|Kernel panic|kernel BUG|Call Trace:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|list_(add|del) corruption|Unable to handle kernel)'
 grep -vE '^@@(T|RUN)' "$W/console.txt" | cat - "$W/dmesg.txt" | grep -E "$splat" | grep -v '^@@' >"$W/splats.txt"
 if [ -s "$W/splats.txt" ]; then
 	res FAIL "no kernel splat: $(head -n 1 "$W/splats.txt" | cut -c1-120)"

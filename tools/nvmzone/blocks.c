@@ -22,20 +22,28 @@ enum {
 };
 
 static const struct nz_coldesc coldescs[] = {
-	[COL_RANGE] = { "RANGE", 0, 0, NZ_COL_STR, "start and end address of the memory range" },
-	[COL_SIZE] = { "SIZE", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE, "size of the memory range" },
-	[COL_STATE] = { "STATE", 0, SCOLS_FL_RIGHT, NZ_COL_STR, "online status of the memory range" },
-	[COL_REMOVABLE] = { "REMOVABLE", 0, SCOLS_FL_RIGHT, NZ_COL_BOOL, "memory is removable" },
-	[COL_BLOCK] = { "BLOCK", 0, SCOLS_FL_RIGHT, NZ_COL_STR, "memory block number or blocks range" },
-	[COL_NODE] = { "NODE", 0, SCOLS_FL_RIGHT, NZ_COL_NUM, "NUMA node of memory" },
-	[COL_ZONES] = { "ZONES", 0, SCOLS_FL_RIGHT, NZ_COL_STR, "zone of an online range, valid zones of an offline one" },
-	[COL_START] = { "START", 0, SCOLS_FL_RIGHT, NZ_COL_NUM, "start address (bytes)" },
-	[COL_END] = { "END", 0, SCOLS_FL_RIGHT, NZ_COL_NUM, "end address (bytes, inclusive)" },
+	[COL_RANGE] = { "RANGE", 0, 0, NZ_COL_STR,
+			"start and end address of the memory range" },
+	[COL_SIZE] = { "SIZE", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE,
+		       "size of the memory range" },
+	[COL_STATE] = { "STATE", 0, SCOLS_FL_RIGHT, NZ_COL_STR,
+			"online status of the memory range" },
+	[COL_REMOVABLE] = { "REMOVABLE", 0, SCOLS_FL_RIGHT, NZ_COL_BOOL,
+			    "memory is removable" },
+	[COL_BLOCK] = { "BLOCK", 0, SCOLS_FL_RIGHT, NZ_COL_STR,
+			"memory block number or blocks range" },
+	[COL_NODE] = { "NODE", 0, SCOLS_FL_RIGHT, NZ_COL_NUM,
+		       "NUMA node of memory" },
+	[COL_ZONES] = { "ZONES", 0, SCOLS_FL_RIGHT, NZ_COL_STR,
+			"zone of an online range, valid zones of an offline one" },
+	[COL_START] = { "START", 0, SCOLS_FL_RIGHT, NZ_COL_NUM,
+			"start address (bytes)" },
+	[COL_END] = { "END", 0, SCOLS_FL_RIGHT, NZ_COL_NUM,
+		      "end address (bytes, inclusive)" },
 };
 
-static const int defcols[] = {
-	COL_RANGE, COL_SIZE, COL_STATE, COL_REMOVABLE, COL_BLOCK, COL_NODE, COL_ZONES, -1
-};
+static const int defcols[] = { COL_RANGE, COL_SIZE, COL_STATE, COL_REMOVABLE,
+			       COL_BLOCK, COL_NODE, COL_ZONES, -1 };
 
 struct range {
 	size_t first, last; /* indexes into nz_memblocks.blk */
@@ -43,11 +51,12 @@ struct range {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: nvmzone [--sysroot DIR] blocks [options]\n\n"
-		   "List the memory blocks of /sys/devices/system/memory; contiguous blocks\n"
-		   "with the same state, removability, node and zones are merged into ranges.\n\n"
-		   "Options:\n"
-		   "     --split            show every memory block on its own line\n");
+	fprintf(f,
+		"Usage: nvmzone [--sysroot DIR] blocks [options]\n\n"
+		"List the memory blocks of /sys/devices/system/memory; contiguous blocks\n"
+		"with the same state, removability, node and zones are merged into ranges.\n\n"
+		"Options:\n"
+		"     --split            show every memory block on its own line\n");
 	nz_out_help_options(f);
 	nz_out_help(f, coldescs, ARRAY_SIZE(coldescs));
 }
@@ -62,7 +71,8 @@ static bool same_range(const struct nz_memblock *a, const struct nz_memblock *b)
 static int add_range(struct libscols_table *tb, const struct nz_out *o,
 		     const struct nz_memblocks *mb, const struct range *r)
 {
-	const struct nz_memblock *f = &mb->blk[r->first], *l = &mb->blk[r->last];
+	const struct nz_memblock *f = &mb->blk[r->first],
+				 *l = &mb->blk[r->last];
 	uint64_t start = f->index * mb->block_size;
 	uint64_t end = (l->index + 1) * mb->block_size - 1;
 	struct libscols_line *ln = scols_table_new_line(tb, NULL);
@@ -77,7 +87,8 @@ static int add_range(struct libscols_table *tb, const struct nz_out *o,
 
 		switch (o->cols[i]) {
 		case COL_RANGE:
-			s = nz_xasprintf("0x%016" PRIx64 "-0x%016" PRIx64, start, end);
+			s = nz_xasprintf("0x%016" PRIx64 "-0x%016" PRIx64,
+					 start, end);
 			break;
 		case COL_SIZE:
 			s = nz_out_size(o, end - start + 1);
@@ -93,7 +104,8 @@ static int add_range(struct libscols_table *tb, const struct nz_out *o,
 			if (f == l)
 				s = nz_xasprintf("%" PRIu64, f->index);
 			else
-				s = nz_xasprintf("%" PRIu64 "-%" PRIu64, f->index, l->index);
+				s = nz_xasprintf("%" PRIu64 "-%" PRIu64,
+						 f->index, l->index);
 			break;
 		case COL_NODE:
 			if (f->node >= 0)
@@ -132,7 +144,8 @@ int cmd_blocks(int argc, char **argv)
 	int c, rc = NZ_EXIT_FAILURE;
 	size_t i;
 
-	while ((c = getopt_long(argc, argv, NZ_OUT_SHORTOPTS "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, NZ_OUT_SHORTOPTS "h", longopts,
+				NULL)) != -1) {
 		int orc;
 
 		if (nz_out_option(&out, c, optarg, &orc)) {
@@ -190,7 +203,8 @@ int cmd_blocks(int argc, char **argv)
 
 		printf("\nMemory block size:    %s\n"
 		       "Total online memory:  %s\n"
-		       "Total offline memory: %s\n", bs, on, off);
+		       "Total offline memory: %s\n",
+		       bs, on, off);
 		free(bs);
 		free(on);
 		free(off);

@@ -30,23 +30,29 @@ enum {
 
 static const struct nz_coldesc coldescs[] = {
 	[COL_DEVICE] = { "DEVICE", 0, 0, NZ_COL_STR, "dax device name" },
-	[COL_SIZE] = { "SIZE", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE, "size of the device" },
-	[COL_NODE] = { "NODE", 0, SCOLS_FL_RIGHT, NZ_COL_NUM, "target node: the node its memory goes to" },
-	[COL_MODE] = { "MODE", 0, 0, NZ_COL_STR, "devdax, system-ram, unbound, or the driver's name" },
-	[COL_RESOURCE] = { "RESOURCE", 0, SCOLS_FL_RIGHT, NZ_COL_STR, "physical start address" },
-	[COL_BLOCKS] = { "BLOCKS", 0, SCOLS_FL_RIGHT, NZ_COL_STR, "memory blocks of a system-ram device" },
-	[COL_STATE] = { "STATE", 0, 0, NZ_COL_STR, "online, offline or mixed: state of those blocks" },
+	[COL_SIZE] = { "SIZE", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE,
+		       "size of the device" },
+	[COL_NODE] = { "NODE", 0, SCOLS_FL_RIGHT, NZ_COL_NUM,
+		       "target node: the node its memory goes to" },
+	[COL_MODE] = { "MODE", 0, 0, NZ_COL_STR,
+		       "devdax, system-ram, unbound, or the driver's name" },
+	[COL_RESOURCE] = { "RESOURCE", 0, SCOLS_FL_RIGHT, NZ_COL_STR,
+			   "physical start address" },
+	[COL_BLOCKS] = { "BLOCKS", 0, SCOLS_FL_RIGHT, NZ_COL_STR,
+			 "memory blocks of a system-ram device" },
+	[COL_STATE] = { "STATE", 0, 0, NZ_COL_STR,
+			"online, offline or mixed: state of those blocks" },
 	[COL_ZONES] = { "ZONES", 0, 0, NZ_COL_STR, "zones of those blocks" },
-	[COL_DRIVER] = { "DRIVER", 0, 0, NZ_COL_STR, "driver the device is bound to" },
+	[COL_DRIVER] = { "DRIVER", 0, 0, NZ_COL_STR,
+			 "driver the device is bound to" },
 };
 
-static const int defcols[] = {
-	COL_DEVICE, COL_SIZE, COL_NODE, COL_MODE, COL_BLOCKS, COL_STATE, COL_ZONES, -1
-};
+static const int defcols[] = { COL_DEVICE, COL_SIZE,  COL_NODE,	 COL_MODE,
+			       COL_BLOCKS, COL_STATE, COL_ZONES, -1 };
 
 struct daxdev {
 	char name[64];
-	char driver[64];	/* "" if unbound */
+	char driver[64]; /* "" if unbound */
 	uint64_t size;
 	int64_t target_node;
 	bool have_resource;
@@ -55,19 +61,20 @@ struct daxdev {
 
 /* What the memory blocks of a system-ram device are */
 struct daxmem {
-	uint64_t first, last;	/* block numbers */
-	size_t nblocks;		/* blocks that exist */
+	uint64_t first, last; /* block numbers */
+	size_t nblocks; /* blocks that exist */
 	char state[NZ_STATE_LEN];
 	char zones[NZ_ZONES_LEN];
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: nvmzone [--sysroot DIR] devices [options]\n\n"
-		   "List the dax devices, their mode (devdax or system-ram) and, for\n"
-		   "system-ram, the memory blocks and zones their memory went to.\n\n"
-		   "Options:\n"
-		   " -a, --all              also show devices of size 0 (region seeds)\n");
+	fprintf(f,
+		"Usage: nvmzone [--sysroot DIR] devices [options]\n\n"
+		"List the dax devices, their mode (devdax or system-ram) and, for\n"
+		"system-ram, the memory blocks and zones their memory went to.\n\n"
+		"Options:\n"
+		" -a, --all              also show devices of size 0 (region seeds)\n");
 	nz_out_help_options(f);
 	nz_out_help(f, coldescs, ARRAY_SIZE(coldescs));
 }
@@ -114,18 +121,16 @@ static int read_dax(const char *name, struct daxdev *d)
 	}
 	snprintf(path, sizeof(path), "%s/resource", dir);
 	r = nz_read_u64(path, 16, &d->resource);
-	if (r == 0) {
-		d->have_resource = true;
-	} else {
-		/* older kernels: the first mapping */
-		int r2;
-
+	if (r == -ENOENT) {
+		/* kernels without "resource": the first mapping */
 		snprintf(path, sizeof(path), "%s/mapping0/start", dir);
-		r2 = nz_read_u64(path, 16, &d->resource);
-		if (r2 == 0)
-			d->have_resource = true;
-		else if (r != -ENOENT || r2 != -ENOENT)
-			nz_err("cannot read dax device resource", path, -(r != -ENOENT ? r : r2));
+		r = nz_read_u64(path, 16, &d->resource);
+	}
+	if (r == 0)
+		d->have_resource = true;
+	else if (r != -ENOENT) {
+		nz_err("cannot read dax device resource", path, -r);
+		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/driver", dir);
 	n = readlink(path, link, sizeof(link) - 1);
@@ -160,7 +165,8 @@ static void zones_add(char *zones, size_t len, const char *zone)
 	memcpy(zones + l, zone, zl + 1);
 }
 
-static void dax_memory(const struct daxdev *d, const struct nz_memblocks *mb, struct daxmem *m)
+static void dax_memory(const struct daxdev *d, const struct nz_memblocks *mb,
+		       struct daxmem *m)
 {
 	size_t i;
 
@@ -181,8 +187,8 @@ static void dax_memory(const struct daxdev *d, const struct nz_memblocks *mb, st
 	}
 }
 
-static int add_dev(struct libscols_table *tb, const struct nz_out *o, const struct daxdev *d,
-		   const struct nz_memblocks *mb)
+static int add_dev(struct libscols_table *tb, const struct nz_out *o,
+		   const struct daxdev *d, const struct nz_memblocks *mb)
 {
 	struct libscols_line *ln = scols_table_new_line(tb, NULL);
 	bool sysram = !strcmp(d->driver, "kmem");
@@ -219,7 +225,8 @@ static int add_dev(struct libscols_table *tb, const struct nz_out *o, const stru
 			if (m.nblocks && m.first == m.last)
 				s = nz_xasprintf("%" PRIu64, m.first);
 			else if (m.nblocks)
-				s = nz_xasprintf("%" PRIu64 "-%" PRIu64, m.first, m.last);
+				s = nz_xasprintf("%" PRIu64 "-%" PRIu64,
+						 m.first, m.last);
 			break;
 		case COL_STATE:
 			if (m.nblocks)
@@ -242,7 +249,8 @@ static int add_dev(struct libscols_table *tb, const struct nz_out *o, const stru
 
 static int cmp_names(const void *a, const void *b)
 {
-	return strverscmp(((const struct daxdev *)a)->name, ((const struct daxdev *)b)->name);
+	return strverscmp(((const struct daxdev *)a)->name,
+			  ((const struct daxdev *)b)->name);
 }
 
 int cmd_devices(int argc, char **argv)
@@ -264,7 +272,8 @@ int cmd_devices(int argc, char **argv)
 	struct dirent *de;
 	DIR *dir;
 
-	while ((c = getopt_long(argc, argv, NZ_OUT_SHORTOPTS "ah", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, NZ_OUT_SHORTOPTS "ah", longopts,
+				NULL)) != -1) {
 		int orc;
 
 		if (nz_out_option(&out, c, optarg, &orc)) {
@@ -297,7 +306,8 @@ int cmd_devices(int argc, char **argv)
 	}
 	dir = opendir(path);
 	if (!dir) {
-		nz_err("cannot list dax devices (is the dax driver loaded?)", path, errno);
+		nz_err("cannot list dax devices (is the dax driver loaded?)",
+		       path, errno);
 		return NZ_EXIT_FAILURE;
 	}
 	while ((de = readdir(dir))) {

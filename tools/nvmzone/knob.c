@@ -29,12 +29,13 @@ static void usage_get(FILE *f)
 
 static void usage_set(FILE *f)
 {
-	fprintf(f, "Usage: nvmzone [--sysroot DIR] set [options] KNOB VALUE\n\n"
-		   "Write VALUE to a knob (see 'nvmzone get --help'), read it back and\n"
-		   "print \"KNOB: OLD -> NEW\".\n\n"
-		   "Options:\n"
-		   "     --sysroot <dir>    use the /sys and /proc of <dir>\n"
-		   " -h, --help             display this help\n");
+	fprintf(f,
+		"Usage: nvmzone [--sysroot DIR] set [options] KNOB VALUE\n\n"
+		"Write VALUE to a knob (see 'nvmzone get --help'), read it back and\n"
+		"print \"KNOB: OLD -> NEW\".\n\n"
+		"Options:\n"
+		"     --sysroot <dir>    use the /sys and /proc of <dir>\n"
+		" -h, --help             display this help\n");
 }
 
 /*
@@ -61,9 +62,11 @@ static int knob_path(const char *knob, char *buf, size_t len)
 	}
 	for (p = knob; *p; p++) {
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '/' || *p == '-')
+		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' ||
+		    *p == '/' || *p == '-')
 			continue;
-		nz_errx("invalid knob '%s': only letters, digits and _ . / - are allowed", knob);
+		nz_errx("invalid knob '%s': only letters, digits and _ . / - are allowed",
+			knob);
 		return -1;
 	}
 	if (knob[0] == '/') {
@@ -84,8 +87,10 @@ static int knob_path(const char *knob, char *buf, size_t len)
 	for (p = rel; *p;) {
 		size_t cl = strcspn(p, "/");
 
-		if (cl == 0 || (cl == 1 && *p == '.') || (p[cl] == '/' && !p[cl + 1])) {
-			nz_errx("invalid knob '%s': empty or '.' component", knob);
+		if (cl == 0 || (cl == 1 && *p == '.') ||
+		    (p[cl] == '/' && !p[cl + 1])) {
+			nz_errx("invalid knob '%s': empty or '.' component",
+				knob);
 			return -1;
 		}
 		p += cl;
@@ -97,7 +102,8 @@ static int knob_path(const char *knob, char *buf, size_t len)
 	else if (!strncmp(rel, "nvm/", 4))
 		base = "/sys/kernel/mm/nvm";
 	else {
-		nz_errx("invalid knob '%s': expected vm%cNAME or nvm%cNAME", knob, sep, sep);
+		nz_errx("invalid knob '%s': expected vm%cNAME or nvm%cNAME",
+			knob, sep, sep);
 		return -1;
 	}
 	if (!nz_path(buf, len, "%s/%s", base, strchr(rel, '/') + 1)) {
@@ -116,7 +122,9 @@ static int get_one(const char *knob, bool values_only)
 		return -1;
 	n = nz_read_file(path, val, sizeof(val));
 	if (n < 0) {
-		nz_err(knob[0] == 'n' ? "cannot read nvm knob" : "cannot read sysctl", path, -n);
+		nz_err(knob[0] == 'n' ? "cannot read nvm knob" :
+					"cannot read sysctl",
+		       path, -n);
 		return -1;
 	}
 	if (values_only)
@@ -239,7 +247,8 @@ int cmd_set(int argc, char **argv)
 	}
 	for (p = value; *p; p++) {
 		if ((unsigned char)*p < ' ' && *p != '\t') {
-			nz_errx("invalid value for %s: control characters are not allowed", knob);
+			nz_errx("invalid value for %s: control characters are not allowed",
+				knob);
 			return NZ_EXIT_FAILURE;
 		}
 	}
@@ -263,7 +272,8 @@ int cmd_set(int argc, char **argv)
 	}
 	n = nz_read_file(path, newv, sizeof(newv));
 	if (n < 0) {
-		char *msg = nz_xasprintf("%s written, but cannot read it back", what);
+		char *msg = nz_xasprintf("%s written, but cannot read it back",
+					 what);
 
 		nz_err(msg, path, -n);
 		free(msg);

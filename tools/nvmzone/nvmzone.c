@@ -16,32 +16,34 @@ struct nz_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary;
-	const char *later;	/* not implemented yet: the work that adds it */
+	const char *later; /* not implemented yet: the work that adds it */
 };
 
 static int cmd_help(int argc, char **argv);
 
 static const struct nz_cmd commands[] = {
-	{ "status", cmd_status, "zones per node, NVMTotal/NVMFree (default)", NULL },
-	{ "blocks", cmd_blocks, "memory blocks, their state, node and zone", NULL },
+	{ "status", cmd_status, "zones per node, NVMTotal/NVMFree (default)",
+	  NULL },
+	{ "blocks", cmd_blocks, "memory blocks, their state, node and zone",
+	  NULL },
 	{ "devices", cmd_devices, "dax devices, their mode and memory", NULL },
 	{ "get", cmd_get, "print vm.* sysctls and nvm/* knobs", NULL },
 	{ "set", cmd_set, "write a vm.* sysctl or nvm/* knob", NULL },
 	{ "help", cmd_help, "show this help, or a command's", NULL },
 	{ "hotadd", NULL, "hot-add a dax device into ZONE_NVM",
-	  "issue 4 (dax/kmem hot-add into ZONE_NVM, online_nvm)" },
+	  "kernel support for online_nvm (dax/kmem hot-add into ZONE_NVM)" },
 	{ "hotremove", NULL, "hot-remove a dax device's memory",
-	  "issue 4 (dax/kmem hot-add into ZONE_NVM, hot-remove)" },
+	  "kernel support for online_nvm and ZONE_NVM hot-remove" },
 	{ "online", NULL, "online memory blocks into a zone",
-	  "issue 4 (online_nvm)" },
+	  "kernel support for online_nvm" },
 	{ "offline", NULL, "offline memory blocks",
-	  "issue 4 (online_nvm, hot-remove)" },
+	  "kernel support for online_nvm and ZONE_NVM hot-remove" },
 	{ "mirror", NULL, "show and set mirrored memory",
-	  "the MIGRATE_MIRROR issue (mirrormem=, vm.mirrorable)" },
+	  "kernel support for MIGRATE_MIRROR (mirrormem=, vm.mirrorable)" },
 	{ "watch", NULL, "follow zone counters over time",
-	  "a later issue (after the /sys/kernel/mm/nvm counters)" },
+	  "a later nvmzone release" },
 	{ "run", NULL, "run a program with its memory in ZONE_NVM",
-	  "issue 8 (user-space placement: madvise, prctl, nvmzone run)" },
+	  "kernel support for ZONE_NVM placement (madvise, prctl)" },
 };
 
 static void usage(FILE *f)
@@ -52,15 +54,17 @@ static void usage(FILE *f)
 		   "Look at and tune ZONE_NVM and the other memory zones.\n\n"
 		   "Commands:\n");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-10s %s%s\n", commands[i].name, commands[i].summary,
+		fprintf(f, "  %-10s %s%s\n", commands[i].name,
+			commands[i].summary,
 			commands[i].fn ? "" : " (not implemented yet)");
-	fprintf(f, "\nGlobal options:\n"
-		   "     --sysroot <dir>    use the /sys and /proc of <dir> (also after COMMAND)\n"
-		   " -h, --help             display this help\n"
-		   " -V, --version          display the version\n\n"
-		   "Without a COMMAND, or with only options, 'status' runs.\n"
-		   "'nvmzone COMMAND --help' describes a command's options and columns.\n\n"
-		   "Exit status: 0 success, 1 failure, 64 partial success.\n");
+	fprintf(f,
+		"\nGlobal options:\n"
+		"     --sysroot <dir>    use the /sys and /proc of <dir> (also after COMMAND)\n"
+		" -h, --help             display this help\n"
+		" -V, --version          display the version\n\n"
+		"Without a COMMAND, or with only options, 'status' runs.\n"
+		"'nvmzone COMMAND --help' describes a command's options and columns.\n\n"
+		"Exit status: 0 success, 1 failure, 64 partial success.\n");
 }
 
 static const struct nz_cmd *find_cmd(const char *name)
@@ -80,7 +84,8 @@ static int run_cmd(const struct nz_cmd *cmd, int argc, char **argv)
 	snprintf(progbuf, sizeof(progbuf), "nvmzone %s", cmd->name);
 	nz_cmd_prog = progbuf;
 	if (!cmd->fn) {
-		nz_errx("%s: not implemented yet; it comes with %s", cmd->name, cmd->later);
+		nz_errx("%s: not implemented yet; it comes with %s", cmd->name,
+			cmd->later);
 		return NZ_EXIT_FAILURE;
 	}
 	/* getopt messages name "nvmzone <command>" */

@@ -30,8 +30,8 @@ enum {
 
 /* ---- util.c ---- */
 
-extern const char *nz_prog;	/* "nvmzone": prefix of every message */
-extern const char *nz_cmd_prog;	/* "nvmzone <command>", for "Try ... --help" */
+extern const char *nz_prog; /* "nvmzone": prefix of every message */
+extern const char *nz_cmd_prog; /* "nvmzone <command>", for "Try ... --help" */
 
 int nz_set_sysroot(const char *dir);
 const char *nz_sysroot(void);
@@ -64,16 +64,16 @@ void nz_strlcpy(char *dst, const char *src, size_t len);
 /* ---- output.c ---- */
 
 enum nz_col_kind {
-	NZ_COL_STR,	/* JSON string */
-	NZ_COL_SIZE,	/* human size, or a JSON number with --bytes */
-	NZ_COL_NUM,	/* always a JSON number */
-	NZ_COL_BOOL,	/* yes/no, JSON boolean */
+	NZ_COL_STR, /* JSON string */
+	NZ_COL_SIZE, /* human size, or a JSON number with --bytes */
+	NZ_COL_NUM, /* always a JSON number */
+	NZ_COL_BOOL, /* yes/no, JSON boolean */
 };
 
 struct nz_coldesc {
 	const char *name;
 	double whint;
-	int flags;		/* SCOLS_FL_* */
+	int flags; /* SCOLS_FL_* */
 	enum nz_col_kind kind;
 	const char *help;
 };
@@ -85,25 +85,27 @@ struct nz_out {
 	bool raw;
 	bool noheadings;
 	bool bytes;
-	const char *columns;	/* -o argument or NULL */
+	const char *columns; /* -o argument or NULL */
 	int cols[NZ_MAX_COLUMNS];
 	size_t ncols;
 };
 
 #define NZ_OUT_SHORTOPTS "o:Jrnb"
-#define NZ_OUT_LONGOPTS                                            \
-	{ "output", required_argument, NULL, 'o' },                \
-	{ "json", no_argument, NULL, 'J' },                        \
-	{ "raw", no_argument, NULL, 'r' },                         \
-	{ "noheadings", no_argument, NULL, 'n' },                  \
-	{ "bytes", no_argument, NULL, 'b' },                       \
+/* clang-format off */
+#define NZ_OUT_LONGOPTS						\
+	{ "output", required_argument, NULL, 'o' },		\
+	{ "json", no_argument, NULL, 'J' },			\
+	{ "raw", no_argument, NULL, 'r' },			\
+	{ "noheadings", no_argument, NULL, 'n' },		\
+	{ "bytes", no_argument, NULL, 'b' },			\
 	{ "sysroot", required_argument, NULL, NZ_OPT_SYSROOT }
+/* clang-format on */
 
 /* Handle one of the common output options; returns true when handled. */
 bool nz_out_option(struct nz_out *o, int c, const char *arg, int *rc);
 /* Resolve -o against @desc (defaults: @defcols, -1 terminated). 0 or -1 */
-int nz_out_columns(struct nz_out *o, const struct nz_coldesc *desc, size_t ndesc,
-		   const int *defcols);
+int nz_out_columns(struct nz_out *o, const struct nz_coldesc *desc,
+		   size_t ndesc, const int *defcols);
 void nz_out_help(FILE *f, const struct nz_coldesc *desc, size_t ndesc);
 void nz_out_help_options(FILE *f);
 struct libscols_table *nz_out_table(const struct nz_out *o, const char *name,
@@ -128,18 +130,18 @@ int cmd_set(int argc, char **argv);
 #define NZ_ZONES_LEN 128
 
 struct nz_memblock {
-	uint64_t index;		/* phys_index: block number */
+	uint64_t index; /* phys_index: block number */
 	char state[NZ_STATE_LEN];
 	char zones[NZ_ZONES_LEN];
-	int node;		/* -1: unknown */
-	int removable;		/* -1: unknown */
+	int node; /* -1: unknown */
+	int removable; /* -1: unknown */
 };
 
 struct nz_memblocks {
 	uint64_t block_size;
 	struct nz_memblock *blk;
 	size_t n;
-	int failed;		/* blocks that could not be read */
+	int failed; /* blocks that could not be read */
 };
 
 /* Read every memory block, sorted by index.  0 or -1 (error printed). */

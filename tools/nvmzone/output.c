@@ -42,13 +42,14 @@ static int column_by_name(const struct nz_coldesc *desc, size_t ndesc,
 	size_t i;
 
 	for (i = 0; i < ndesc; i++)
-		if (strlen(desc[i].name) == len && !strncasecmp(desc[i].name, name, len))
+		if (strlen(desc[i].name) == len &&
+		    !strncasecmp(desc[i].name, name, len))
 			return (int)i;
 	return -1;
 }
 
-int nz_out_columns(struct nz_out *o, const struct nz_coldesc *desc, size_t ndesc,
-		   const int *defcols)
+int nz_out_columns(struct nz_out *o, const struct nz_coldesc *desc,
+		   size_t ndesc, const int *defcols)
 {
 	const char *p = o->columns;
 	size_t i;
@@ -101,7 +102,8 @@ void nz_out_help_options(FILE *f)
 	      " -n, --noheadings       don't print headings\n"
 	      " -b, --bytes            print sizes in bytes rather than in human readable format\n"
 	      "     --sysroot <dir>    use the /sys and /proc of <dir>\n"
-	      " -h, --help             display this help\n", f);
+	      " -h, --help             display this help\n",
+	      f);
 }
 
 void nz_out_help(FILE *f, const struct nz_coldesc *desc, size_t ndesc)

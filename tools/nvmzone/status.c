@@ -25,15 +25,21 @@ enum {
 
 static const struct nz_coldesc coldescs[] = {
 	[COL_NODE] = { "NODE", 0, SCOLS_FL_RIGHT, NZ_COL_NUM, "NUMA node" },
-	[COL_ZONE] = { "ZONE", 0, 0, NZ_COL_STR, "zone name (DMA, DMA32, Normal, Movable, NVM, Device)" },
-	[COL_TOTAL] = { "TOTAL", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE, "present memory of the zone" },
-	[COL_MANAGED] = { "MANAGED", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE, "memory managed by the buddy allocator" },
+	[COL_ZONE] = { "ZONE", 0, 0, NZ_COL_STR,
+		       "zone name (DMA, DMA32, Normal, Movable, NVM, Device)" },
+	[COL_TOTAL] = { "TOTAL", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE,
+			"present memory of the zone" },
+	[COL_MANAGED] = { "MANAGED", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE,
+			  "memory managed by the buddy allocator" },
 	[COL_FREE] = { "FREE", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE, "free memory" },
-	[COL_USED] = { "USED", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE, "managed minus free memory" },
-	[COL_SPANNED] = { "SPANNED", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE, "memory spanned by the zone, holes included" },
+	[COL_USED] = { "USED", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE,
+		       "managed minus free memory" },
+	[COL_SPANNED] = { "SPANNED", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE,
+			  "memory spanned by the zone, holes included" },
 };
 
-static const int defcols[] = { COL_NODE, COL_ZONE, COL_TOTAL, COL_MANAGED, COL_FREE, -1 };
+static const int defcols[] = { COL_NODE,    COL_ZONE, COL_TOTAL,
+			       COL_MANAGED, COL_FREE, -1 };
 
 struct zone {
 	int node;
@@ -48,10 +54,11 @@ struct meminfo {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: nvmzone [--sysroot DIR] status [options]\n\n"
-		   "Show the memory zones of every node, and NVMTotal/NVMFree.\n\n"
-		   "Options:\n"
-		   " -a, --all              also show zones without present memory\n");
+	fprintf(f,
+		"Usage: nvmzone [--sysroot DIR] status [options]\n\n"
+		"Show the memory zones of every node, and NVMTotal/NVMFree.\n\n"
+		"Options:\n"
+		" -a, --all              also show zones without present memory\n");
 	nz_out_help_options(f);
 	nz_out_help(f, coldescs, ARRAY_SIZE(coldescs));
 }
@@ -65,7 +72,8 @@ static int read_zoneinfo(struct zone **zonesp)
 	FILE *f;
 
 	if (!nz_path(path, sizeof(path), "/proc/zoneinfo")) {
-		nz_err("cannot read zone statistics", "/proc/zoneinfo", ENAMETOOLONG);
+		nz_err("cannot read zone statistics", "/proc/zoneinfo",
+		       ENAMETOOLONG);
 		return -1;
 	}
 	f = fopen(path, "re");
@@ -114,7 +122,8 @@ static int read_zoneinfo(struct zone **zonesp)
 			z->managed = v;
 	}
 	if (ferror(f)) {
-		nz_err("cannot read zone statistics", path, errno ? errno : EIO);
+		nz_err("cannot read zone statistics", path,
+		       errno ? errno : EIO);
 		free(zones);
 		fclose(f);
 		return -1;
@@ -138,7 +147,8 @@ static int read_meminfo(struct meminfo *mi)
 
 	memset(mi, 0, sizeof(*mi));
 	if (!nz_path(path, sizeof(path), "/proc/meminfo")) {
-		nz_err("cannot read memory statistics", "/proc/meminfo", ENAMETOOLONG);
+		nz_err("cannot read memory statistics", "/proc/meminfo",
+		       ENAMETOOLONG);
 		return -1;
 	}
 	f = fopen(path, "re");
@@ -158,8 +168,8 @@ static int read_meminfo(struct meminfo *mi)
 	return 0;
 }
 
-static int add_zone(struct libscols_table *tb, const struct nz_out *o, const struct zone *z,
-		    uint64_t pgsz)
+static int add_zone(struct libscols_table *tb, const struct nz_out *o,
+		    const struct zone *z, uint64_t pgsz)
 {
 	struct libscols_line *ln = scols_table_new_line(tb, NULL);
 	size_t i;
@@ -188,7 +198,10 @@ static int add_zone(struct libscols_table *tb, const struct nz_out *o, const str
 			s = nz_out_size(o, z->free * pgsz);
 			break;
 		case COL_USED:
-			s = nz_out_size(o, (z->managed > z->free ? z->managed - z->free : 0) * pgsz);
+			s = nz_out_size(o, (z->managed > z->free ?
+						    z->managed - z->free :
+						    0) *
+						   pgsz);
 			break;
 		case COL_SPANNED:
 			s = nz_out_size(o, z->spanned * pgsz);
@@ -216,7 +229,8 @@ int cmd_status(int argc, char **argv)
 	uint64_t pgsz = (uint64_t)sysconf(_SC_PAGESIZE);
 	int c, n, i, rc = NZ_EXIT_FAILURE;
 
-	while ((c = getopt_long(argc, argv, NZ_OUT_SHORTOPTS "ah", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, NZ_OUT_SHORTOPTS "ah", longopts,
+				NULL)) != -1) {
 		int orc;
 
 		if (nz_out_option(&out, c, optarg, &orc)) {
@@ -248,8 +262,10 @@ int cmd_status(int argc, char **argv)
 		return NZ_EXIT_FAILURE;
 	have_meminfo = read_meminfo(&mi) == 0;
 	if (have_meminfo && !mi.have_nvm)
-		fprintf(stderr, "%s: this kernel has no ZONE_NVM support (no NVMTotal in "
-				"/proc/meminfo); showing what it has\n", nz_prog);
+		fprintf(stderr,
+			"%s: this kernel has no ZONE_NVM support (no NVMTotal in "
+			"/proc/meminfo); showing what it has\n",
+			nz_prog);
 
 	tb = nz_out_table(&out, "zones", coldescs);
 	if (!tb)

@@ -67,7 +67,8 @@ char *nz_path(char *buf, size_t len, const char *fmt, ...)
 
 void nz_err(const char *what, const char *file, int errnum)
 {
-	fprintf(stderr, "%s: %s: %s: %s\n", nz_prog, what, file, strerror(errnum));
+	fprintf(stderr, "%s: %s: %s: %s\n", nz_prog, what, file,
+		strerror(errnum));
 }
 
 void nz_errx(const char *fmt, ...)

@@ -56,6 +56,15 @@ nvm_write_refused() {
 }
 t_run "writes are refused (EACCES) and change nothing" nvm_write_refused
 
+# The nvmzone CLI against the real kernel interfaces
+t_run "nvmzone status lists node 2's NVM zone" sh -c "nvmzone status -r -n -o NODE,ZONE,TOTAL -b | grep -qx '2 NVM 1073741824'"
+t_run "nvmzone status -J is JSON with the NVM zones" sh -c "nvmzone status -J | grep -c '\"zone\": *\"NVM\"' | grep -qx 2"
+t_run "nvmzone shows NVMTotal" sh -c "nvmzone status | grep -q 'NVMTotal'"
+t_run "nvmzone get nvm/boot_enabled" sh -c "nvmzone get nvm/boot_enabled | grep -qx 'nvm/boot_enabled = 1'"
+t_run "nvmzone blocks shows node 2's blocks" sh -c "nvmzone blocks -r -n -o NODE | grep -qx 2"
+t_run "nvmzone set on a read-only nvm file fails with the file named" \
+	sh -c "! nvmzone set nvm/boot_enabled 0 2>/tmp/err && grep -q '/sys/kernel/mm/nvm/boot_enabled' /tmp/err"
+
 NVMTEST_NVM_KB=1572864 t_ksft /nvmtest/bin/nvm_zone_test
 t_ksft /nvmtest/bin/zoneinfo_test
 t_ksft /nvmtest/bin/memory_blocks_test
