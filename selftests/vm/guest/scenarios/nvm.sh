@@ -56,6 +56,33 @@ nvm_write_refused() {
 }
 t_run "writes are refused (EACCES) and change nothing" nvm_write_refused
 
+# vm.nvm_min_free_kbytes: the ZONE_NVM reserve
+K=/proc/sys/vm/nvm_min_free_kbytes
+t_run "vm.nvm_min_free_kbytes is 0 (automatic) and 0644" sh -c "[ \$(cat $K) = 0 ] && [ \$(stat -c %a $K) = 644 ]"
+t_run "automatic reserve: node 2 min = 128 pages" test "$(cat $N/nodes/node2/min_pages)" = 128
+t_run "vm.nvm_min_free_kbytes=65536 is accepted" sh -c "echo 65536 > $K"
+# 16384 pages split by size: node 2 holds 262144 of 393216 NVM pages
+t_run "node 2 min = its share, 10922 pages" test "$(cat $N/nodes/node2/min_pages)" = 10922
+t_run "zoneinfo agrees" test "$(awk '/^Node 2, zone +NVM/ { z = 1 } z && $1 == "min" { print $2; exit }' /proc/zoneinfo)" = 10922
+nvm_sysctl_rejects() {
+	local v out
+	# (like every integer sysctl it also takes 0x.. and ignores a second number)
+	for v in -1 67108865 99999999999999999999 abc 12abc ""; do
+		out=$(sh -c "printf '%s' '$v' > $K" 2>&1) && [ -n "$v" ] && { echo "'$v' accepted"; return 1; }
+		[ "$(cat $K)" = 65536 ] || { echo "'$v' changed the value to $(cat $K)"; return 1; }
+	done
+	[ "$(cat $N/nodes/node2/min_pages)" = 10922 ]
+}
+t_run "bad values are rejected and change nothing" nvm_sysctl_rejects
+t_run "an unprivileged user cannot write it" \
+	sh -c "! setpriv --reuid 65534 --regid 65534 --clear-groups sh -c 'echo 0 > $K' 2>/dev/null && [ \$(cat $K) = 65536 ]"
+t_run "vm.lowmem_reserve_ratio has a slot for ZONE_NVM" \
+	test "$(tr -s '\t ' '  ' < /proc/sys/vm/lowmem_reserve_ratio)" = "256 256 32 0 0 0"
+t_run "nvmzone set vm.nvm_min_free_kbytes reports old -> new" \
+	sh -c "nvmzone set vm.nvm_min_free_kbytes 32768 | tee /dev/stderr | grep -qx 'vm.nvm_min_free_kbytes: 65536 -> 32768'"
+t_run "vm.nvm_min_free_kbytes=0 restores the automatic reserve" \
+	sh -c "echo 0 > $K && [ \$(cat $N/nodes/node2/min_pages) = 128 ]"
+
 # The nvmzone CLI against the real kernel interfaces
 t_run "nvmzone status lists node 2's NVM zone" sh -c "nvmzone status -r -n -o NODE,ZONE,TOTAL -b | grep -qx '2 NVM 1073741824'"
 t_run "nvmzone status -J is JSON with the NVM zones" sh -c "nvmzone status -J | grep -c '\"zone\": *\"NVM\"' | grep -qx 2"
