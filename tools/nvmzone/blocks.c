@@ -141,36 +141,15 @@ int cmd_blocks(int argc, char **argv)
 	struct libscols_table *tb;
 	uint64_t online = 0, offline = 0;
 	bool split = false;
-	int c, rc = NZ_EXIT_FAILURE;
+	int rc = NZ_EXIT_FAILURE;
 	size_t i;
 
-	while ((c = getopt_long(argc, argv, NZ_OUT_SHORTOPTS "h", longopts,
-				NULL)) != -1) {
-		int orc;
-
-		if (nz_out_option(&out, c, optarg, &orc)) {
-			if (orc < 0)
-				return NZ_EXIT_FAILURE;
-			continue;
-		}
-		switch (c) {
-		case NZ_OPT_SPLIT:
-			split = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return NZ_EXIT_OK;
-		default:
-			fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
-			return NZ_EXIT_FAILURE;
-		}
-	}
-	if (optind < argc) {
-		nz_errx("unexpected argument: %s", argv[optind]);
-		return NZ_EXIT_FAILURE;
-	}
-	if (nz_out_columns(&out, coldescs, ARRAY_SIZE(coldescs), defcols) < 0)
-		return NZ_EXIT_FAILURE;
+	rc = nz_out_parse(&out, argc, argv, NZ_OUT_SHORTOPTS "h", longopts,
+			  usage, NZ_OPT_SPLIT, &split, coldescs,
+			  ARRAY_SIZE(coldescs), defcols);
+	if (rc >= 0)
+		return rc;
+	rc = NZ_EXIT_FAILURE;
 	if (nz_memblocks_read(&mb) < 0)
 		return NZ_EXIT_FAILURE;
 

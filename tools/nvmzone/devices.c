@@ -268,37 +268,16 @@ int cmd_devices(int argc, char **argv)
 	size_t ndevs = 0, alloc = 0, i;
 	char path[PATH_MAX];
 	bool all = false, need_blocks = false, have_blocks = false;
-	int c, failed = 0, rc = NZ_EXIT_FAILURE;
+	int failed = 0, rc = NZ_EXIT_FAILURE;
 	struct dirent *de;
 	DIR *dir;
 
-	while ((c = getopt_long(argc, argv, NZ_OUT_SHORTOPTS "ah", longopts,
-				NULL)) != -1) {
-		int orc;
-
-		if (nz_out_option(&out, c, optarg, &orc)) {
-			if (orc < 0)
-				return NZ_EXIT_FAILURE;
-			continue;
-		}
-		switch (c) {
-		case 'a':
-			all = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return NZ_EXIT_OK;
-		default:
-			fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
-			return NZ_EXIT_FAILURE;
-		}
-	}
-	if (optind < argc) {
-		nz_errx("unexpected argument: %s", argv[optind]);
-		return NZ_EXIT_FAILURE;
-	}
-	if (nz_out_columns(&out, coldescs, ARRAY_SIZE(coldescs), defcols) < 0)
-		return NZ_EXIT_FAILURE;
+	rc = nz_out_parse(&out, argc, argv, NZ_OUT_SHORTOPTS "ah", longopts,
+			  usage, 'a', &all, coldescs, ARRAY_SIZE(coldescs),
+			  defcols);
+	if (rc >= 0)
+		return rc;
+	rc = NZ_EXIT_FAILURE;
 
 	if (!nz_path(path, sizeof(path), DAX_DIR)) {
 		nz_err("cannot list dax devices", DAX_DIR, ENAMETOOLONG);

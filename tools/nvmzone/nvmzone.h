@@ -103,6 +103,16 @@ struct nz_out {
 
 /* Handle one of the common output options; returns true when handled. */
 bool nz_out_option(struct nz_out *o, int c, const char *arg, int *rc);
+/*
+ * Parse the options of a table command: the output options, -h/--help (print
+ * @usage), and one boolean option of the command's own (@flag_opt sets *@flag;
+ * 0 for none).  No other argument is allowed; -o is resolved against @desc.
+ * Returns -1 to go on, or the exit status the command returns at once.
+ */
+int nz_out_parse(struct nz_out *o, int argc, char **argv, const char *shortopts,
+		 const struct option *longopts, void (*usage)(FILE *f),
+		 int flag_opt, bool *flag, const struct nz_coldesc *desc,
+		 size_t ndesc, const int *defcols);
 /* Resolve -o against @desc (defaults: @defcols, -1 terminated). 0 or -1 */
 int nz_out_columns(struct nz_out *o, const struct nz_coldesc *desc,
 		   size_t ndesc, const int *defcols);

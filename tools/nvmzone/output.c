@@ -2,6 +2,7 @@
 /*
  * nvmzone - columns, -o/--output and libsmartcols tables (as lsmem does).
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,4 +198,36 @@ int nz_out_print(struct libscols_table *tb)
 		return -1;
 	}
 	return 0;
+}
+
+int nz_out_parse(struct nz_out *o, int argc, char **argv, const char *shortopts,
+		 const struct option *longopts, void (*usage)(FILE *f),
+		 int flag_opt, bool *flag, const struct nz_coldesc *desc,
+		 size_t ndesc, const int *defcols)
+{
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (nz_out_option(o, c, optarg, &rc)) {
+			if (rc < 0)
+				return NZ_EXIT_FAILURE;
+			continue;
+		}
+		if (flag_opt && c == flag_opt) {
+			*flag = true;
+		} else if (c == 'h') {
+			usage(stdout);
+			return NZ_EXIT_OK;
+		} else {
+			fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
+			return NZ_EXIT_FAILURE;
+		}
+	}
+	if (optind < argc) {
+		nz_errx("unexpected argument: %s", argv[optind]);
+		return NZ_EXIT_FAILURE;
+	}
+	if (nz_out_columns(o, desc, ndesc, defcols) < 0)
+		return NZ_EXIT_FAILURE;
+	return -1;
 }

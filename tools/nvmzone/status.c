@@ -227,35 +227,14 @@ int cmd_status(int argc, char **argv)
 	struct meminfo mi;
 	bool all = false, have_meminfo;
 	uint64_t pgsz = (uint64_t)sysconf(_SC_PAGESIZE);
-	int c, n, i, rc = NZ_EXIT_FAILURE;
+	int n, i, rc = NZ_EXIT_FAILURE;
 
-	while ((c = getopt_long(argc, argv, NZ_OUT_SHORTOPTS "ah", longopts,
-				NULL)) != -1) {
-		int orc;
-
-		if (nz_out_option(&out, c, optarg, &orc)) {
-			if (orc < 0)
-				return NZ_EXIT_FAILURE;
-			continue;
-		}
-		switch (c) {
-		case 'a':
-			all = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return NZ_EXIT_OK;
-		default:
-			fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
-			return NZ_EXIT_FAILURE;
-		}
-	}
-	if (optind < argc) {
-		nz_errx("unexpected argument: %s", argv[optind]);
-		return NZ_EXIT_FAILURE;
-	}
-	if (nz_out_columns(&out, coldescs, ARRAY_SIZE(coldescs), defcols) < 0)
-		return NZ_EXIT_FAILURE;
+	rc = nz_out_parse(&out, argc, argv, NZ_OUT_SHORTOPTS "ah", longopts,
+			  usage, 'a', &all, coldescs, ARRAY_SIZE(coldescs),
+			  defcols);
+	if (rc >= 0)
+		return rc;
+	rc = NZ_EXIT_FAILURE;
 
 	n = read_zoneinfo(&zones);
 	if (n < 0)
