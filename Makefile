@@ -10,6 +10,7 @@
 #   make kernel [DEBUG=1] the VM kernel (DEBUG=1: KASAN, lockdep, ... in build/linux-debug)
 #   make initramfs        the VM's initramfs
 #   make nvmzone          the nvmzone CLI (tools/nvmzone; make -C tools/nvmzone check runs its tests)
+#   make util-linux       the VM's lsmem and chmem: Debian's util-linux + tools/util-linux/patches
 #   make check            checkpatch --strict on linux/patches
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
@@ -18,12 +19,15 @@ SCENARIO ?= numa
 RUN ?=
 export DEBUG
 
-.PHONY: all deps tree patches kernel initramfs nvmzone test run check clean
+.PHONY: all deps tree patches kernel initramfs nvmzone util-linux test run check clean
 
 all: initramfs nvmzone
 
 nvmzone: deps
 	@$(MAKE) -s -C tools/nvmzone
+
+util-linux: deps
+	@scripts/util-linux.sh
 
 deps:
 	@scripts/deps.sh

@@ -14,6 +14,8 @@ pkgs=(
 	qemu-system-x86 busybox-static ndctl daxctl util-linux bash
 	# the nvmzone CLI
 	libsmartcols-dev libdaxctl-dev libndctl-dev pkg-config
+	# lsmem and chmem for the VM, from Debian's util-linux source
+	dpkg-dev patch
 )
 missing=()
 for p in "${pkgs[@]}"; do

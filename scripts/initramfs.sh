@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the test VM's initramfs (build/initramfs.cpio, uncompressed newc):
-# busybox-static, bash, the real clients (ndctl, daxctl, lsmem, chmem, setpriv)
-# with every shared library they load, the kernel's modules, our guest test
-# scripts and kselftest programs, and the upstream memory-hotplug selftest.
+# busybox-static, bash, the real clients (ndctl, daxctl, setpriv, and lsmem
+# and chmem patched for ZONE_NVM) with every shared library they load, the
+# kernel's modules, our guest test scripts and kselftest programs, and the
+# upstream memory-hotplug selftest.
 #
 # DEBUG=1 takes the modules from the debug kernel (build/linux-debug).
 set -euo pipefail
@@ -51,9 +52,13 @@ copy_prog() {
 		copy_lib "$lib"
 	done
 }
-for p in bash ndctl daxctl lsmem chmem setpriv; do
+for p in bash ndctl daxctl setpriv; do
 	copy_prog "$p"
 done
+# lsmem and chmem that know ZONE_NVM (make util-linux), never the host's.
+"$top/scripts/util-linux.sh" || die "cannot build the patched lsmem and chmem (scripts/util-linux.sh)"
+copy_prog "$top/build/util-linux/bin/lsmem"
+copy_prog "$top/build/util-linux/bin/chmem"
 # Our CLI, built by the top Makefile (make nvmzone).
 make -s -C "$top/tools/nvmzone" >/dev/null
 copy_prog "$top/tools/nvmzone/nvmzone"
