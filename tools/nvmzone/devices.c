@@ -14,8 +14,6 @@
 
 #include "nvmzone.h"
 
-#define DAX_DIR "/sys/bus/dax/devices"
-
 enum {
 	COL_DEVICE,
 	COL_SIZE,
@@ -50,15 +48,6 @@ static const struct nz_coldesc coldescs[] = {
 static const int defcols[] = { COL_DEVICE, COL_SIZE,  COL_NODE,	 COL_MODE,
 			       COL_BLOCKS, COL_STATE, COL_ZONES, -1 };
 
-struct daxdev {
-	char name[64];
-	char driver[64]; /* "" if unbound */
-	uint64_t size;
-	int64_t target_node;
-	bool have_resource;
-	uint64_t resource;
-};
-
 /* What the memory blocks of a system-ram device are */
 struct daxmem {
 	uint64_t first, last; /* block numbers */
@@ -79,7 +68,7 @@ static void usage(FILE *f)
 	nz_out_help(f, coldescs, ARRAY_SIZE(coldescs));
 }
 
-static const char *dev_mode(const struct daxdev *d)
+const char *nz_dax_mode(const struct nz_daxdev *d)
 {
 	if (!d->driver[0])
 		return "unbound";
@@ -90,8 +79,7 @@ static const char *dev_mode(const struct daxdev *d)
 	return d->driver;
 }
 
-/* Returns 0, or -1 with an error printed */
-static int read_dax(const char *name, struct daxdev *d)
+int nz_dax_read(const char *name, struct nz_daxdev *d)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 32], link[PATH_MAX];
 	const char *base;
@@ -165,7 +153,7 @@ static void zones_add(char *zones, size_t len, const char *zone)
 	memcpy(zones + l, zone, zl + 1);
 }
 
-static void dax_memory(const struct daxdev *d, const struct nz_memblocks *mb,
+static void dax_memory(const struct nz_daxdev *d, const struct nz_memblocks *mb,
 		       struct daxmem *m)
 {
 	size_t i;
@@ -188,7 +176,7 @@ static void dax_memory(const struct daxdev *d, const struct nz_memblocks *mb,
 }
 
 static int add_dev(struct libscols_table *tb, const struct nz_out *o,
-		   const struct daxdev *d, const struct nz_memblocks *mb)
+		   const struct nz_daxdev *d, const struct nz_memblocks *mb)
 {
 	struct libscols_line *ln = scols_table_new_line(tb, NULL);
 	bool sysram = !strcmp(d->driver, "kmem");
@@ -215,7 +203,7 @@ static int add_dev(struct libscols_table *tb, const struct nz_out *o,
 			s = nz_xasprintf("%" PRId64, d->target_node);
 			break;
 		case COL_MODE:
-			s = nz_xstrdup(dev_mode(d));
+			s = nz_xstrdup(nz_dax_mode(d));
 			break;
 		case COL_RESOURCE:
 			if (d->have_resource)
@@ -249,8 +237,8 @@ static int add_dev(struct libscols_table *tb, const struct nz_out *o,
 
 static int cmp_names(const void *a, const void *b)
 {
-	return strverscmp(((const struct daxdev *)a)->name,
-			  ((const struct daxdev *)b)->name);
+	return strverscmp(((const struct nz_daxdev *)a)->name,
+			  ((const struct nz_daxdev *)b)->name);
 }
 
 int cmd_devices(int argc, char **argv)
@@ -264,7 +252,7 @@ int cmd_devices(int argc, char **argv)
 	struct nz_out out = { 0 };
 	struct nz_memblocks mb = { 0 };
 	struct libscols_table *tb = NULL;
-	struct daxdev *devs = NULL;
+	struct nz_daxdev *devs = NULL;
 	size_t ndevs = 0, alloc = 0, i;
 	char path[PATH_MAX];
 	bool all = false, need_blocks = false, have_blocks = false;
@@ -293,7 +281,7 @@ int cmd_devices(int argc, char **argv)
 		if (de->d_name[0] == '.')
 			continue;
 		if (ndevs == alloc) {
-			struct daxdev *nd;
+			struct nz_daxdev *nd;
 
 			alloc = alloc ? alloc * 2 : 16;
 			nd = realloc(devs, alloc * sizeof(*nd));
@@ -304,7 +292,7 @@ int cmd_devices(int argc, char **argv)
 			}
 			devs = nd;
 		}
-		if (read_dax(de->d_name, &devs[ndevs]) < 0) {
+		if (nz_dax_read(de->d_name, &devs[ndevs]) < 0) {
 			failed++;
 			continue;
 		}

@@ -11,8 +11,6 @@
 
 #include "nvmzone.h"
 
-#define MEMORY_DIR "/sys/devices/system/memory"
-
 static int cmp_blocks(const void *a, const void *b)
 {
 	const struct nz_memblock *x = a, *y = b;
@@ -163,4 +161,63 @@ void nz_memblocks_free(struct nz_memblocks *mb)
 	free(mb->blk);
 	mb->blk = NULL;
 	mb->n = 0;
+}
+
+char *nz_memblock_path(char *buf, size_t len, uint64_t index, const char *file)
+{
+	return nz_path(buf, len, MEMORY_DIR "/memory%llu%s%s",
+		       (unsigned long long)index, file ? "/" : "",
+		       file ? file : "");
+}
+
+int nz_memblock_read(uint64_t index, struct nz_memblock *b)
+{
+	char dir[PATH_MAX], name[32];
+
+	if (!nz_memblock_path(dir, sizeof(dir), index, NULL)) {
+		nz_err("cannot read memory block", MEMORY_DIR, ENAMETOOLONG);
+		return -1;
+	}
+	if (!nz_exists(dir))
+		return -ENOENT;
+	snprintf(name, sizeof(name), "memory%llu", (unsigned long long)index);
+	return read_block(name, b);
+}
+
+int nz_memblocks_size(uint64_t *block_size)
+{
+	char path[PATH_MAX];
+	int n;
+
+	if (!nz_path(path, sizeof(path), MEMORY_DIR "/block_size_bytes")) {
+		nz_err("cannot read memory blocks", MEMORY_DIR, ENAMETOOLONG);
+		return -1;
+	}
+	n = nz_read_u64(path, 16, block_size);
+	if (n == 0 && *block_size == 0)
+		n = -EINVAL;
+	if (n < 0) {
+		nz_err("cannot read the memory block size", path, -n);
+		return -1;
+	}
+	return 0;
+}
+
+const struct nz_memblock *nz_memblocks_find(const struct nz_memblocks *mb,
+					    uint64_t index)
+{
+	size_t lo = 0, hi = mb->n;
+
+	/* mb->blk is sorted by index */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (mb->blk[mid].index == index)
+			return &mb->blk[mid];
+		if (mb->blk[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }

@@ -26,7 +26,14 @@
 enum {
 	NZ_OPT_SYSROOT = 0x100,
 	NZ_OPT_SPLIT,
+	NZ_OPT_NO_ONLINE,
+	NZ_OPT_CHECK,
 };
+
+#define MEMORY_DIR "/sys/devices/system/memory"
+#define DAX_DIR "/sys/bus/dax/devices"
+#define DAX_DRIVERS_DIR "/sys/bus/dax/drivers"
+#define NVM_DIR "/sys/kernel/mm/nvm"
 
 /* ---- util.c ---- */
 
@@ -60,6 +67,22 @@ char *nz_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *nz_xstrdup(const char *s);
 /* copy at most @len - 1 bytes and terminate */
 void nz_strlcpy(char *dst, const char *src, size_t len);
+/* whether @path exists (not following a final symlink) */
+bool nz_exists(const char *path);
+/*
+ * Write @value, without a newline, to the existing file @path in one
+ * write(), as chmem and libdaxctl do.  Returns 0 or -errno.
+ */
+int nz_write_file(const char *path, const char *value);
+/* "nvmzone: FILE: write 'VALUE': REASON" */
+void nz_err_write(const char *file, const char *value, int errnum);
+/*
+ * A size: decimal or 0x hex bytes, optionally with a 1024-based suffix
+ * (K, M, G, T, P, E, alone or followed by "iB").  0 or -errno.
+ */
+int nz_parse_size(const char *s, uint64_t *val);
+/* 0 when all of @total were done, 1 when none, 64 when some (as chmem) */
+int nz_exit_status(size_t done, size_t total);
 
 /* ---- output.c ---- */
 
@@ -133,6 +156,10 @@ int cmd_blocks(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
 int cmd_get(int argc, char **argv);
 int cmd_set(int argc, char **argv);
+int cmd_online(int argc, char **argv);
+int cmd_offline(int argc, char **argv);
+int cmd_hotadd(int argc, char **argv);
+int cmd_hotremove(int argc, char **argv);
 
 /* ---- memblock.c: memory blocks, shared by blocks and devices ---- */
 
@@ -157,5 +184,85 @@ struct nz_memblocks {
 /* Read every memory block, sorted by index.  0 or -1 (error printed). */
 int nz_memblocks_read(struct nz_memblocks *mb);
 void nz_memblocks_free(struct nz_memblocks *mb);
+/* The block of @index in @mb, or NULL */
+const struct nz_memblock *nz_memblocks_find(const struct nz_memblocks *mb,
+					    uint64_t index);
+/* block_size_bytes.  0 or -1 (error printed). */
+int nz_memblocks_size(uint64_t *block_size);
+/* MEMORY_DIR/memoryINDEX[/FILE] under the sysroot; buf or NULL */
+char *nz_memblock_path(char *buf, size_t len, uint64_t index, const char *file);
+/*
+ * Read one block.  0; -ENOENT, silently, when it does not exist; -1 when it
+ * could not be read (error printed).
+ */
+int nz_memblock_read(uint64_t index, struct nz_memblock *b);
+
+/* ---- devices.c: dax devices ---- */
+
+struct nz_daxdev {
+	char name[64];
+	char driver[64]; /* "" if unbound */
+	uint64_t size;
+	int64_t target_node;
+	bool have_resource;
+	uint64_t resource;
+};
+
+/* Read DAX_DIR/@name.  0, or -1 with an error printed. */
+int nz_dax_read(const char *name, struct nz_daxdev *d);
+/* devdax, system-ram, unbound or the driver's name */
+const char *nz_dax_mode(const struct nz_daxdev *d);
+
+/* ---- online.c: changing the state of memory blocks ---- */
+
+/* A zone a block can be onlined into, by name */
+struct nz_zone {
+	const char *name; /* --zone value: "nvm" */
+	const char *kname; /* in valid_zones: "NVM" */
+	const char *online; /* state value: "online_nvm" */
+	const char *kmem; /* kmem_zone value: "nvm" */
+};
+
+/* "nvm", "movable", "normal" (any case); NULL with an error printed */
+const struct nz_zone *nz_zone_parse(const char *name);
+extern const struct nz_zone nz_zone_nvm, nz_zone_movable;
+bool nz_block_online_p(const struct nz_memblock *b);
+/* The zone of an online block, when the kernel names a single one */
+const char *nz_block_zone(const struct nz_memblock *b);
+/* Whether an online block is in @z */
+bool nz_block_in_zone(const struct nz_memblock *b, const struct nz_zone *z);
+
+enum nz_blk_result {
+	NZ_BLK_DONE,
+	NZ_BLK_SKIPPED, /* already in the requested state */
+	NZ_BLK_FAILED, /* error printed */
+};
+
+/*
+ * Online block @b into @z (NULL: "online", the kernel's default zone), or
+ * offline it; skip a block already in that state.  @b is re-read after
+ * writing.  Unless @quiet, print what was done on standard output.
+ */
+enum nz_blk_result nz_block_online(struct nz_memblock *b, uint64_t block_size,
+				   const struct nz_zone *z, bool quiet);
+enum nz_blk_result nz_block_offline(struct nz_memblock *b, uint64_t block_size,
+				    bool quiet);
+/* "memory40 (0x...-0x...)" */
+char *nz_block_name(const struct nz_memblock *b, uint64_t block_size);
+/* "online NVM", "offline" */
+char *nz_block_state(const struct nz_memblock *b);
+
+/* ---- daxbind.c: binding a dax device to a driver ---- */
+
+enum nz_dax_driver {
+	NZ_DAX_KMEM, /* system-ram */
+	NZ_DAX_DEVDAX, /* device_dax */
+};
+
+/*
+ * Unbind dax device @dev from its driver and bind it to @drv.  0, or -1
+ * with an error printed.
+ */
+int nz_dax_bind(const char *dev, enum nz_dax_driver drv);
 
 #endif /* NVMZONE_H */

@@ -237,3 +237,80 @@ char *nz_size_human(uint64_t bytes)
 		return nz_xasprintf("%" PRIu64 ".%u%c", v, frac, units[i]);
 	return nz_xasprintf("%" PRIu64 "%c", v, units[i]);
 }
+
+bool nz_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+int nz_write_file(const char *path, const char *value)
+{
+	size_t len = strlen(value);
+	ssize_t n;
+	int fd, err = 0;
+
+	/* never create a file: a missing sysfs attribute is an error */
+	fd = open(path, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* one write(): a sysfs store sees the whole value or nothing */
+	do {
+		n = write(fd, value, len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		err = errno;
+	else if ((size_t)n != len)
+		err = EIO;
+	if (close(fd) < 0 && !err)
+		err = errno;
+	return -err;
+}
+
+void nz_err_write(const char *file, const char *value, int errnum)
+{
+	fprintf(stderr, "%s: %s: write '%s': %s\n", nz_prog, file, value,
+		strerror(errnum));
+}
+
+int nz_parse_size(const char *s, uint64_t *val)
+{
+	static const char suffixes[] = "KMGTPE";
+	unsigned long long v;
+	const char *p;
+	char *end;
+	int shift = 0, base = 10;
+
+	if (!*s || *s < '0' || *s > '9')
+		return -EINVAL;
+	/* decimal or 0x hex; a leading 0 is not octal */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		base = 16;
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (errno)
+		return -errno;
+	if (*end) {
+		p = strchr(suffixes, *end >= 'a' ? *end - 'a' + 'A' : *end);
+		if (!p || !*p)
+			return -EINVAL;
+		shift = 10 * (int)(p - suffixes + 1);
+		end++;
+		if (!strcmp(end, "iB"))
+			end += 2;
+		if (*end)
+			return -EINVAL;
+		if (v > (UINT64_MAX >> shift))
+			return -ERANGE;
+	}
+	*val = (uint64_t)v << shift;
+	return 0;
+}
+
+int nz_exit_status(size_t done, size_t total)
+{
+	if (total && done == total)
+		return NZ_EXIT_OK;
+	return done ? NZ_EXIT_PARTIAL : NZ_EXIT_FAILURE;
+}

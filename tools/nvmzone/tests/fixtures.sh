@@ -33,7 +33,8 @@ memblock()
 	local d="$1/sys/devices/system/memory/memory$2"
 
 	mkdir -p "$d"
-	echo "$3" >"$d/state"
+	# no newline: nvmzone writes none, and the tests compare exact bytes
+	printf '%s' "$3" >"$d/state"
 	echo "$4" >"$d/valid_zones"
 	echo "${6:-1}" >"$d/removable"
 	printf '%08x\n' "$2" >"$d/phys_index"
@@ -127,4 +128,69 @@ MEM
 	ln -s ../../drivers/kmem "$d/dax1.0/driver"
 	echo 0 >"$d/dax0.1/size"
 	echo 1 >"$d/dax0.1/target_node"
+}
+
+# The sysfs files of the dax bus drivers that binding writes to
+dax_drivers()
+{
+	local d="$1/sys/bus/dax/drivers" drv f
+
+	for drv in device_dax kmem; do
+		mkdir -p "$d/$drv"
+		for f in new_id remove_id bind unbind; do
+			: >"$d/$drv/$f"
+		done
+	done
+}
+
+# mk_hotplug ROOT [stock]: mk_nvm plus what hot-add needs.  dax0.0 (devdax,
+# 0x240000000, 2G) has its blocks 72-87 present and offline on node 1 (a
+# fake tree cannot make them appear when kmem binds); auto_online_blocks is
+# offline.  Without "stock": the issue-4 ABI (kmem_zone, kmem_default_zone,
+# offline_fallback, stats, nodes/nodeN/free_pages) and valid_zones
+# "Normal Movable NVM"; with it, none of that and "Normal Movable".
+mk_hotplug()
+{
+	local r="$1" i d="$1/sys/bus/dax/devices" n="$1/sys/kernel/mm/nvm"
+	local zones="Normal Movable NVM"
+
+	mk_nvm "$r"
+	dax_drivers "$r"
+	echo offline >"$r/sys/devices/system/memory/auto_online_blocks"
+	if [ "${2:-}" = stock ]; then
+		zones="Normal Movable"
+		rm -rf "$n"
+		sed -i '/^NVM/d' "$r/proc/meminfo"
+	else
+		printf default >"$d/dax0.0/kmem_zone"
+		printf default >"$d/dax1.0/kmem_zone"
+		echo auto >"$n/kmem_default_zone"
+		echo dram >"$n/offline_fallback"
+		mkdir -p "$n/stats" "$n/nodes/node0" "$n/nodes/node1" \
+			"$n/nodes/node2"
+		for i in online_pages offline_pages offline_migrated_nvm \
+			offline_migrated_dram offline_refused; do
+			echo 0 >"$n/stats/$i"
+		done
+		echo 131008 >"$n/nodes/node0/free_pages"
+		echo 262000 >"$n/nodes/node1/free_pages"
+		echo 0 >"$n/nodes/node2/free_pages"
+	fi
+	for i in $(seq 72 87); do
+		memblock "$r" $i offline "$zones" 1
+	done
+}
+
+# kpf FILE PFN COUNT FLAGS: write COUNT 8-byte little-endian /proc/kpageflags
+# words of value FLAGS from PFN on (the file stays sparse elsewhere)
+kpf()
+{
+	python3 - "$@" <<'PY'
+import os, struct, sys
+path, pfn, count, flags = sys.argv[1], int(sys.argv[2], 0), \
+	int(sys.argv[3], 0), int(sys.argv[4], 0)
+with open(path, 'r+b' if os.path.exists(path) else 'wb') as f:
+	f.seek(pfn * 8)
+	f.write(struct.pack('<Q', flags) * count)
+PY
 }

@@ -189,15 +189,16 @@ test_help_version()
 
 test_not_implemented()
 {
-	for cmd in hotadd hotremove online offline mirror watch run; do
+	for cmd in mirror watch run; do
 		nz $cmd foo
 		expect_rc 1
 		err_has "nvmzone: $cmd: not implemented yet; it comes with "
 	done
-	nz hotadd
-	err_has "online_nvm"
 	nz run
 	err_has "placement"
+	nz --help
+	out_lacks '^  (online|offline|hotadd|hotremove) .*not implemented'
+	out_has '^  mirror .*\(not implemented yet\)$'
 }
 
 # ---- blocks ----
@@ -422,6 +423,551 @@ test_set_missing_or_unwritable()
 	nz --sysroot "$T/r" set vm.min_free_kbytes
 	expect_rc 1
 	err_has "expected KNOB VALUE"
+}
+
+# ---- online / offline ----
+
+MEM=/sys/devices/system/memory
+# file_is FILE VALUE: FILE holds exactly VALUE, no newline (what nvmzone
+# writes, and what the fixtures hold)
+file_is()
+{
+	printf '%s' "$2" | cmp -s - "$1" ||
+		fail "$1 is '$(od -An -c "$1" | tr -s ' ')', expected '$2'"
+}
+# state_is N VALUE: memory block N's state file
+state_is()	{ file_is "$T/r$MEM/memory$1/state" "$2"; }
+# write-fail R N: make memory N's state readable but not writable (nvmzone
+# writes with O_NOFOLLOW: a symlink is ELOOP, even for root)
+write_fail()
+{
+	mv "$T/r$MEM/memory$1/state" "$T/r$MEM/memory$1/state.real"
+	ln -s state.real "$T/r$MEM/memory$1/state"
+}
+
+test_online_range_nvm()
+{
+	mk_hotplug "$T/r"
+	nz --sysroot "$T/r" online --zone nvm 0x240000000-0x25fffffff
+	expect_rc 0
+	err_empty
+	out_is 'memory72 (0x0000000240000000-0x0000000247ffffff): offline -> online
+memory73 (0x0000000248000000-0x000000024fffffff): offline -> online
+memory74 (0x0000000250000000-0x0000000257ffffff): offline -> online
+memory75 (0x0000000258000000-0x000000025fffffff): offline -> online'
+	for i in 72 73 74 75; do state_is $i online_nvm; done
+	state_is 76 offline
+}
+
+test_online_range_forms()
+{
+	mk_hotplug "$T/r"
+	# size suffixes; an aligned END is the first byte after the range
+	nz --sysroot "$T/r" online -z movable 9G-9472M
+	expect_rc 0
+	state_is 72 online_movable
+	state_is 73 online_movable
+	state_is 74 offline
+	# decimal bytes, inclusive END
+	nz online --sysroot "$T/r" --zone=normal 9932111872-10200547327
+	expect_rc 0
+	state_is 73 online_movable
+	state_is 74 online_kernel
+	state_is 75 online_kernel
+	state_is 76 offline
+	# no --zone: plain "online", the kernel's choice
+	nz --sysroot "$T/r" online --blocks 76
+	expect_rc 0
+	state_is 76 online
+}
+
+test_online_blocks_skip()
+{
+	mk_hotplug "$T/r"
+	printf online >"$T/r$MEM/memory73/state"
+	echo NVM >"$T/r$MEM/memory73/valid_zones"
+	nz --sysroot "$T/r" online -z nvm -b 72-73,76
+	expect_rc 0
+	out_is 'memory72 (0x0000000240000000-0x0000000247ffffff): offline -> online
+memory73 (0x0000000248000000-0x000000024fffffff): already online NVM, skipped
+memory76 (0x0000000260000000-0x0000000267ffffff): offline -> online'
+	state_is 72 online_nvm
+	state_is 73 online
+	state_is 76 online_nvm
+	state_is 74 offline
+	# everything already online: nothing to do is success
+	nz --sysroot "$T/r" online -b 72-73
+	expect_rc 0
+	out_has 'memory72 .*: already online, skipped'
+	state_is 72 online_nvm
+}
+
+test_online_zone_refused()
+{
+	mk_hotplug "$T/r"
+	echo "Normal Movable" >"$T/r$MEM/memory77/valid_zones"
+	nz --sysroot "$T/r" online -z nvm -b 77
+	expect_rc 1
+	err_has "nvmzone: memory77 (0x0000000268000000-0x000000026fffffff): cannot online into NVM: the kernel allows only 'Normal Movable' ($T/r$MEM/memory77/valid_zones)"
+	err_has "1 of 1 memory blocks could not be onlined"
+	state_is 77 offline
+	# online in another zone than asked: refused, not skipped
+	printf online >"$T/r$MEM/memory78/state"
+	echo Normal >"$T/r$MEM/memory78/valid_zones"
+	nz --sysroot "$T/r" online -z nvm -b 78
+	expect_rc 1
+	err_has "memory78 (0x0000000270000000-0x0000000277ffffff): online in Normal, not NVM: offline it first"
+	state_is 78 online
+	# Normal is listed: allowed
+	nz --sysroot "$T/r" online -z normal -b 77
+	expect_rc 0
+	state_is 77 online_kernel
+}
+
+test_online_partial()
+{
+	mk_hotplug "$T/r"
+	write_fail 74
+	nz --sysroot "$T/r" online -z nvm -b 72-75
+	expect_rc 64
+	err_has "nvmzone: $T/r$MEM/memory74/state: write 'online_nvm': Too many levels of symbolic links"
+	err_has "1 of 4 memory blocks could not be onlined"
+	state_is 72 online_nvm
+	state_is 74 offline
+	state_is 75 online_nvm
+	# a block that does not exist counts as not done
+	nz --sysroot "$T/r" online -z nvm -b 76,200-203
+	expect_rc 64
+	err_has "nvmzone: no memory blocks 200-203: $T/r$MEM/memory200 does not exist"
+	state_is 76 online_nvm
+	# none done
+	nz --sysroot "$T/r" online -z nvm -b 74
+	expect_rc 1
+}
+
+test_online_size()
+{
+	mk_hotplug "$T/r"
+	echo "Normal Movable" >"$T/r$MEM/memory72/valid_zones"
+	# 256M: the two lowest offline blocks that may go to NVM
+	nz --sysroot "$T/r" online -z nvm 256M
+	expect_rc 0
+	err_empty
+	state_is 72 offline
+	state_is 73 online_nvm
+	state_is 74 online_nvm
+	state_is 75 offline
+	# a bare number is MiB, as for chmem; more than there is: partial
+	nz --sysroot "$T/r" online -z nvm 4096
+	expect_rc 64
+	err_has "nvmzone: could only online 1.6G of 4G"
+	state_is 87 online_nvm
+	state_is 72 offline
+}
+
+test_offline()
+{
+	mk_hotplug "$T/r"
+	nz --sysroot "$T/r" offline -b 88-89,72
+	expect_rc 0
+	out_is 'memory72 (0x0000000240000000-0x0000000247ffffff): already offline, skipped
+memory88 (0x00000002c0000000-0x00000002c7ffffff): online NVM -> offline
+memory89 (0x00000002c8000000-0x00000002cfffffff): online NVM -> offline'
+	state_is 88 offline
+	state_is 89 offline
+	state_is 90 online
+	# SIZE: the highest online blocks
+	nz --sysroot "$T/r" offline 256M
+	expect_rc 0
+	state_is 95 offline
+	state_is 94 offline
+	state_is 93 online
+	nz --sysroot "$T/r" offline 0x2d0000000-0x2d7ffffff
+	expect_rc 0
+	state_is 90 offline
+	state_is 91 online
+}
+
+test_offline_partial()
+{
+	mk_hotplug "$T/r"
+	write_fail 89
+	nz --sysroot "$T/r" offline -b 88-90
+	expect_rc 64
+	err_has "nvmzone: $T/r$MEM/memory89/state: write 'offline': Too many levels of symbolic links"
+	state_is 88 offline
+	state_is 89 online
+	state_is 90 offline
+}
+
+test_online_bad_args()
+{
+	mk_hotplug "$T/r"
+	snap >"$T/before"
+	nz --sysroot "$T/r" online abc
+	expect_rc 1
+	err_has "nvmzone: invalid range 'abc': expected START-END"
+	nz --sysroot "$T/r" online 0x1-0x2
+	expect_rc 1
+	err_has "nvmzone: invalid range '0x1-0x2': START and END + 1 must be multiples of the memory block size (128M)"
+	nz --sysroot "$T/r" online 10G-9G
+	expect_rc 1
+	err_has "nvmzone: invalid range '10G-9G': START is above END"
+	nz --sysroot "$T/r" online 1-2-3
+	expect_rc 1
+	err_has "invalid range '1-2-3'"
+	nz --sysroot "$T/r" online ''
+	expect_rc 1
+	err_has "nvmzone: invalid range '': expected START-END"
+	nz --sysroot "$T/r" offline 100
+	expect_rc 1
+	err_has "nvmzone: invalid size '100': must be a non-zero multiple of the memory block size (128M)"
+	nz --sysroot "$T/r" online -z dram 1G
+	expect_rc 1
+	err_has "nvmzone: unknown zone: dram (expected nvm, movable or normal)"
+	nz --sysroot "$T/r" online 1G -b 72
+	expect_rc 1
+	err_has "give either RANGE or --blocks, not both"
+	nz --sysroot "$T/r" online -b 75-72
+	expect_rc 1
+	err_has "nvmzone: invalid block range '75-72': 75 is above 72"
+	nz --sysroot "$T/r" offline -b 7x
+	expect_rc 1
+	err_has "nvmzone: invalid block list '7x'"
+	nz --sysroot "$T/r" offline
+	expect_rc 1
+	err_has "no RANGE, SIZE or --blocks given"
+	nz --sysroot "$T/r" offline -z nvm -b 88
+	expect_rc 1
+	err_has "Try 'nvmzone offline --help'."
+	nz --sysroot "$T/r" online -b 0x10
+	expect_rc 1
+	nz --sysroot "$T/r" online 0x100000000-0x13fffffff
+	expect_rc 1
+	err_has "nvmzone: no memory blocks in 0x0000000100000000-0x000000013fffffff"
+	snap >"$T/after"
+	diff -u "$T/before" "$T/after" >&2 || fail "the tree changed"
+}
+
+# ---- hotadd ----
+
+DAXD=/sys/bus/dax/drivers
+# written R DRIVER FILE VALUE: what nvmzone wrote to a dax driver file
+written()	{ file_is "$T/r$DAXD/$1/$2" "$3"; }
+
+test_hotadd_nvm()
+{
+	local i
+
+	mk_hotplug "$T/r"
+	nz --sysroot "$T/r" hotadd dax0.0
+	expect_rc 0
+	err_empty
+	out_is 'dax0.0: kmem_zone default -> nvm
+dax0.0: bound to kmem (was devdax)
+dax0.0: kmem left 16 blocks offline; onlining them into NVM
+memory72-87 (0x0000000240000000-0x00000002bfffffff): offline -> online
+dax0.0: blocks 72-87 (2G): 16 online
+dax0.0: 0 pages onlined into ZONE_NVM'
+	file_is "$T/r/sys/bus/dax/devices/dax0.0/kmem_zone" nvm
+	written device_dax remove_id dax0.0
+	written device_dax unbind dax0.0
+	written kmem new_id dax0.0
+	written kmem bind dax0.0
+	for i in $(seq 72 87); do state_is $i online_nvm; done
+	state_is 88 online
+}
+
+test_hotadd_zone_and_no_online()
+{
+	mk_hotplug "$T/r"
+	nz --sysroot "$T/r" hotadd --no-online dax0.0
+	expect_rc 0
+	out_has '^dax0.0: kmem_zone default -> offline$'
+	out_has '^dax0.0: no memory block changed$'
+	out_has '^dax0.0: blocks 72-87 \(2G\): 16 offline$'
+	written kmem bind dax0.0
+	state_is 72 offline
+	file_is "$T/r/sys/bus/dax/devices/dax0.0/kmem_zone" offline
+
+	mk_hotplug "$T/r2"
+	nz --sysroot "$T/r2" hotadd -z movable dax0.0
+	expect_rc 0
+	file_is "$T/r2/sys/bus/dax/devices/dax0.0/kmem_zone" movable
+	file_is "$T/r2$MEM/memory80/state" online_movable
+}
+
+test_hotadd_stock()
+{
+	mk_hotplug "$T/r" stock
+	snap >"$T/before"
+	nz --sysroot "$T/r" hotadd --zone nvm dax0.0
+	expect_rc 1
+	err_has "nvmzone: dax0.0: cannot hot-add into ZONE_NVM: this kernel has no ZONE_NVM hot-add (no $T/r/sys/bus/dax/devices/dax0.0/kmem_zone)"
+	snap >"$T/after"
+	diff -u "$T/before" "$T/after" >&2 || fail "the tree changed"
+	# default on a stock kernel: Movable, onlined by nvmzone
+	nz --sysroot "$T/r" hotadd dax0.0
+	expect_rc 0
+	out_lacks 'kmem_zone'
+	out_has '^memory72-87 \(0x0000000240000000-0x00000002bfffffff\): offline -> online$'
+	written kmem bind dax0.0
+	state_is 72 online_movable
+	state_is 87 online_movable
+}
+
+test_hotadd_auto_online_refused()
+{
+	mk_hotplug "$T/r" stock
+	echo online >"$T/r$MEM/auto_online_blocks"
+	snap >"$T/before"
+	nz --sysroot "$T/r" hotadd dax0.0
+	expect_rc 1
+	err_has "nvmzone: dax0.0: auto_online_blocks is 'online' ($T/r$MEM/auto_online_blocks): the kernel would online the memory blocks itself"
+	err_has "or use --force"
+	snap >"$T/after"
+	diff -u "$T/before" "$T/after" >&2 || fail "the tree changed"
+	nz --sysroot "$T/r" hotadd --force dax0.0
+	expect_rc 0
+	err_has "warning: dax0.0: auto_online_blocks is 'online'"
+	written kmem bind dax0.0
+	state_is 72 online_movable
+	# with kmem_zone the kernel follows it, not auto_online_blocks
+	mk_hotplug "$T/r2"
+	echo online_nvm >"$T/r2$MEM/auto_online_blocks"
+	nz --sysroot "$T/r2" hotadd dax0.0
+	expect_rc 0
+	err_empty
+}
+
+test_hotadd_zone_refused()
+{
+	local i
+
+	mk_hotplug "$T/r"
+	for i in $(seq 72 87); do
+		echo "Normal Movable" >"$T/r$MEM/memory$i/valid_zones"
+	done
+	nz --sysroot "$T/r" hotadd dax0.0
+	expect_rc 64
+	err_has "memory72 (0x0000000240000000-0x0000000247ffffff): cannot online into NVM: the kernel allows only 'Normal Movable'"
+	err_has "nvmzone: dax0.0: 16 of 16 memory blocks are not online in the wanted zone"
+	out_has '^dax0.0: no memory block changed$'
+	state_is 72 offline
+}
+
+test_hotadd_errors()
+{
+	mk_hotplug "$T/r"
+	rm "$T/r$DAXD/kmem/new_id"
+	snap >"$T/before"
+	nz --sysroot "$T/r" hotadd dax9.9
+	expect_rc 1
+	err_has "nvmzone: unknown dax device: $T/r/sys/bus/dax/devices/dax9.9: No such file or directory"
+	nz --sysroot "$T/r" hotadd ../../kernel
+	expect_rc 1
+	err_has "nvmzone: invalid dax device name: '../../kernel' (expected daxX.Y)"
+	nz --sysroot "$T/r" hotadd -z dram dax0.0
+	expect_rc 1
+	err_has "unknown zone: dram"
+	nz --sysroot "$T/r" hotadd
+	expect_rc 1
+	err_has "no DEVICE given"
+	nz --sysroot "$T/r" hotadd dax0.0 dax1.0
+	expect_rc 1
+	err_has "expected one DEVICE"
+	nz --sysroot "$T/r" hotadd dax0.1
+	expect_rc 1
+	err_has "nvmzone: dax0.1: the device has size 0 (a region seed): no memory"
+	snap >"$T/after"
+	diff -u "$T/before" "$T/after" >&2 || fail "the tree changed"
+	# binding fails: the blocks are left alone
+	nz --sysroot "$T/r" hotadd dax0.0
+	expect_rc 1
+	err_has "nvmzone: $T/r$DAXD/kmem/new_id: write 'dax0.0': No such file or directory"
+	state_is 72 offline
+}
+
+# ---- hotremove ----
+
+test_hotremove()
+{
+	local i
+
+	mk_hotplug "$T/r"
+	nz --sysroot "$T/r" hotremove dax1.0
+	expect_rc 0
+	err_empty
+	out_is 'dax1.0: bound to device_dax (was system-ram)
+memory88-95 (0x00000002c0000000-0x00000002ffffffff): online NVM -> offline
+dax1.0: blocks 88-95 (1G): 8 offline
+dax1.0: ZONE_NVM offlining moved 0 pages into other ZONE_NVM memory and 0 into DRAM; 0 attempts refused'
+	for i in $(seq 88 95); do state_is $i offline; done
+	written kmem remove_id dax1.0
+	written kmem unbind dax1.0
+	written device_dax new_id dax1.0
+	written device_dax bind dax1.0
+	# a device that is not system-ram: nothing to do
+	nz --sysroot "$T/r" hotremove dax0.0
+	expect_rc 0
+	out_is 'dax0.0: not system-ram (mode devdax): nothing to remove'
+}
+
+test_hotremove_partial_keeps_kmem()
+{
+	mk_hotplug "$T/r"
+	write_fail 90
+	nz --sysroot "$T/r" hotremove dax1.0
+	expect_rc 64
+	err_has "nvmzone: $T/r$MEM/memory90/state: write 'offline': Too many levels of symbolic links"
+	err_has "nvmzone: dax1.0: 1 memory blocks are still online: the device stays system-ram"
+	out_has '^memory88-89 \(0x00000002c0000000-0x00000002cfffffff\): online NVM -> offline$'
+	out_has '^memory91-95 \(0x00000002d8000000-0x00000002ffffffff\): online NVM -> offline$'
+	out_has '^dax1.0: blocks 88-95 \(1G\): 7 offline, 1 online NVM$'
+	state_is 90 online
+	# kmem must not be unbound while memory is online
+	written kmem unbind ''
+	written device_dax bind ''
+}
+
+test_hotremove_check()
+{
+	local ppb=$((0x8000000 / PAGE)) kpf="$T/r/proc/kpageflags"
+	local n="$T/r/sys/kernel/mm/nvm" own
+
+	mk_hotplug "$T/r"
+	# blocks 88-95 free (BUDDY) but for 1000 pages in use (LRU|ANON) at
+	# the start of 88 and 100 reserved ones in 90; nothing else is read
+	kpf "$kpf" $((88 * ppb)) $((8 * ppb)) 0x400
+	kpf "$kpf" $((88 * ppb)) 1000 0x1020
+	kpf "$kpf" $((90 * ppb)) 100 0x100000000
+	own=$((8 * ppb - 1100))
+	echo $own >"$n/nodes/node2/free_pages"
+	snap >"$T/before"
+
+	nz --sysroot "$T/r" hotremove --check dax1.0
+	expect_rc 0
+	out_has "^memory88 \\(0x00000002c0000000-0x00000002c7ffffff\\): online NVM, 1000 pages in use, $((ppb - 1000)) free\$"
+	out_has "^memory90 .*: online NVM, 0 pages in use, $((ppb - 100)) free\$"
+	out_has '^dax1.0: 8 online blocks, 1000 pages in use$'
+	out_has '^free ZONE_NVM pages elsewhere: 393008$'
+	out_has '^dax1.0: can be removed$'
+
+	snap >"$T/after"
+	diff -u "$T/before" "$T/after" >&2 || fail "--check changed the tree"
+
+	# too little ZONE_NVM elsewhere, no fallback
+	echo none >"$n/offline_fallback"
+	echo 0 >"$n/nodes/node0/free_pages"
+	echo 500 >"$n/nodes/node1/free_pages"
+	nz --sysroot "$T/r" hotremove --check dax1.0
+	expect_rc 1
+	out_has '^dax1.0: cannot be removed: 1000 pages in use, 500 free ZONE_NVM pages elsewhere, offline_fallback=none$'
+	# DRAM takes the rest with offline_fallback=dram...
+	echo dram >"$n/offline_fallback"
+	nz --sysroot "$T/r" hotremove --check dax1.0
+	expect_rc 0
+	out_has '^dax1.0: can be removed$'
+	# ...when it has room
+	sed -i 's/^MemFree:.*/MemFree: 1000 kB/' "$T/r/proc/meminfo"
+	snap >"$T/before"
+	nz --sysroot "$T/r" hotremove --check dax1.0
+	expect_rc 1
+	out_has "^dax1.0: cannot be removed: 1000 pages in use, 500 free ZONE_NVM pages elsewhere, $((1000 * 1024 / PAGE)) free DRAM pages, offline_fallback=dram\$"
+	snap >"$T/after"
+	diff -u "$T/before" "$T/after" >&2 || fail "--check changed the tree"
+}
+
+test_hotremove_check_upper_bound()
+{
+	local ppb=$((0x8000000 / PAGE))
+
+	mk_hotplug "$T/r"
+	echo none >"$T/r/sys/kernel/mm/nvm/offline_fallback"
+	nz --sysroot "$T/r" hotremove --check dax1.0
+	expect_rc 1
+	err_has "nvmzone: warning: cannot read $T/r/proc/kpageflags: No such file or directory: counting every page of the online blocks as in use"
+	out_has "^dax1.0: 8 online blocks, $((8 * ppb)) pages in use \\(every page counted: an upper bound\\)\$"
+	# the device's own free pages are unknown: all of its NVM is taken off
+	out_has "^dax1.0: cannot be removed: $((8 * ppb)) pages in use, $((393008 - 8 * ppb)) free ZONE_NVM pages elsewhere, offline_fallback=none\$"
+	# Movable memory (a stock kernel) goes to DRAM
+	mk_hotplug "$T/r2" stock
+	for i in $(seq 88 95); do
+		echo Movable >"$T/r2$MEM/memory$i/valid_zones"
+	done
+	nz --sysroot "$T/r2" hotremove --check dax1.0
+	expect_rc 0
+	out_lacks 'ZONE_NVM|offline_fallback'
+	out_has '^dax1.0: can be removed$'
+	# MemFree holds the device's own free pages: unknown, so all are taken
+	sed -i "s/^MemFree:.*/MemFree: $((8 * ppb * PAGE / 1024 + 4)) kB/" "$T/r2/proc/meminfo"
+	nz --sysroot "$T/r2" hotremove --check dax1.0
+	expect_rc 1
+	out_has "^dax1.0: cannot be removed: $((8 * ppb)) pages in use, $((4096 / PAGE)) free DRAM pages\$"
+}
+
+test_hotremove_errors()
+{
+	mk_hotplug "$T/r"
+	snap >"$T/before"
+	nz --sysroot "$T/r" hotremove dax7.0
+	expect_rc 1
+	err_has "nvmzone: unknown dax device: $T/r/sys/bus/dax/devices/dax7.0: No such file or directory"
+	nz --sysroot "$T/r" hotremove --check dax7.0
+	expect_rc 1
+	nz --sysroot "$T/r" hotremove dax1
+	expect_rc 1
+	err_has "invalid dax device name: 'dax1'"
+	nz --sysroot "$T/r" hotremove --bogus dax1.0
+	expect_rc 1
+	err_has "Try 'nvmzone hotremove --help'."
+	nz --sysroot "$T/r" hotremove
+	expect_rc 1
+	err_has "no DEVICE given"
+	snap >"$T/after"
+	diff -u "$T/before" "$T/after" >&2 || fail "the tree changed"
+}
+
+test_hotplug_help()
+{
+	nz help online
+	expect_rc 0
+	out_has '^Usage: nvmzone \\[--sysroot DIR\\] online \\[options\\] RANGE\\|SIZE$'
+	out_has '^ -z, --zone <zone> +nvm, movable or normal'
+	out_has 'Exit status: 0 all blocks online, 1 none, 64 some'
+	nz offline --help
+	expect_rc 0
+	out_has '^ -b, --blocks <list>'
+	out_lacks '--zone'
+	nz hotadd -h
+	expect_rc 0
+	out_has '^     --no-online '
+	out_has '^ -f, --force '
+	nz hotremove --help
+	expect_rc 0
+	out_has '^     --check '
+}
+
+# every long option of the new commands' --help is in the man page
+test_man_covers_options()
+{
+	local cmd opt
+
+	for cmd in online offline hotadd hotremove; do
+		nz $cmd --help
+		expect_rc 0
+		for opt in $(grep -oE -- '--[a-z-]+' "$T/out" | sort -u); do
+			grep -qF -- "$(echo "$opt" | sed 's/-/\\-/g')" \
+				"$HERE/../nvmzone.8" ||
+				fail "nvmzone.8 lacks $opt of $cmd --help"
+		done
+	done
+	for cmd in online offline hotadd hotremove; do
+		grep -q "^\.BI \"$cmd " "$HERE/../nvmzone.8" ||
+			fail "nvmzone.8 has no entry for $cmd"
+	done
+	! grep -q 'hotadd.*Not implemented' "$HERE/../nvmzone.8" ||
+		fail "nvmzone.8 still says hotadd is not implemented"
 }
 
 # ---- runner ----

@@ -1,0 +1,928 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nvmzone hotadd/hotremove - give a dax device's memory to the page
+ * allocator (dax/kmem, into ZONE_NVM or a DRAM zone) and take it back.
+ *
+ * After daxctl reconfigure-device: refuse when the kernel's auto-online
+ * policy would race us, re-read the state after acting and say exactly
+ * which blocks changed.  The sysfs side (which blocks belong to a device,
+ * their state) is read through the sysroot and unit-tested against fake
+ * trees; binding the device to a driver is daxbind.c's.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nvmzone.h"
+
+#define MAX_RANGES 64
+
+/* /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h) */
+#define KPF_BUDDY 10
+#define KPF_HWPOISON 19
+#define KPF_NOPAGE 20
+#define KPF_OFFLINE 23
+#define KPF_RESERVED 32
+
+/* A dax device and the memory blocks kmem makes of it */
+struct devmem {
+	struct nz_daxdev dax;
+	uint64_t block_size;
+	struct {
+		uint64_t first, last; /* block numbers */
+	} r[MAX_RANGES];
+	size_t n;
+};
+
+/* Counters of /sys/kernel/mm/nvm/stats (issue 4), when the kernel has them */
+struct nvmstats {
+	bool have;
+	uint64_t online, offline, mig_nvm, mig_dram, refused;
+};
+
+static void usage_hotadd(FILE *f)
+{
+	fprintf(f,
+		"Usage: nvmzone [--sysroot DIR] hotadd [options] DEVICE\n\n"
+		"Give the memory of dax device DEVICE (daxX.Y) to the page allocator:\n"
+		"bind it to kmem and online its memory blocks into a zone.\n\n"
+		"Options:\n"
+		" -z, --zone <zone>      nvm, movable or normal; default nvm where the\n"
+		"                        kernel has ZONE_NVM hot-add (DEVICE/kmem_zone),\n"
+		"                        movable elsewhere\n"
+		"     --no-online        leave the memory blocks offline\n"
+		" -f, --force            go on although auto_online_blocks is not offline\n"
+		"     --sysroot <dir>    use the /sys and /proc of <dir>\n"
+		" -h, --help             display this help\n\n"
+		"With DEVICE/kmem_zone the zone is written there and kmem onlines the\n"
+		"blocks as it binds the device.  Without it (a stock kernel) the blocks\n"
+		"are onlined here, and auto_online_blocks must be offline: the kernel\n"
+		"would otherwise online them first, into a zone of its choosing.\n\n"
+		"Exit status: 0 all blocks in the wanted state, 1 nothing changed,\n"
+		"64 the device was bound but some blocks are not.\n");
+}
+
+static void usage_hotremove(FILE *f)
+{
+	fprintf(f,
+		"Usage: nvmzone [--sysroot DIR] hotremove [options] DEVICE\n\n"
+		"Take the memory of dax device DEVICE (daxX.Y) back from the page\n"
+		"allocator: offline its memory blocks, then return it to devdax mode.\n\n"
+		"Options:\n"
+		"     --check            change nothing: estimate the pages in use from\n"
+		"                        /proc/kpageflags and whether they have room\n"
+		"                        elsewhere (free ZONE_NVM, and DRAM when\n"
+		"                        nvm/offline_fallback is dram)\n"
+		"     --sysroot <dir>    use the /sys and /proc of <dir>\n"
+		" -h, --help             display this help\n\n"
+		"Exit status: 0 done (--check: can be removed), 1 nothing changed\n"
+		"(--check: cannot be removed), 64 some blocks offlined but the device\n"
+		"is still system-ram.\n");
+}
+
+static bool valid_devname(const char *s)
+{
+	const char *p = s;
+
+	if (strncmp(p, "dax", 3))
+		return false;
+	p += 3;
+	if (*p < '0' || *p > '9')
+		return false;
+	p += strspn(p, "0123456789");
+	if (*p++ != '.' || *p < '0' || *p > '9')
+		return false;
+	p += strspn(p, "0123456789");
+	return !*p && p - s < 32;
+}
+
+/* Add the whole memory blocks of [@start, @end]: kmem onlines only those */
+static void devmem_add(struct devmem *dm, uint64_t start, uint64_t end)
+{
+	uint64_t bs = dm->block_size;
+	uint64_t first = start / bs + (start % bs != 0);
+	uint64_t lim = end == UINT64_MAX ? UINT64_MAX / bs : (end + 1) / bs;
+
+	if (lim <= first || dm->n >= MAX_RANGES)
+		return;
+	dm->r[dm->n].first = first;
+	dm->r[dm->n].last = lim - 1;
+	dm->n++;
+}
+
+static bool devmem_has(const struct devmem *dm, uint64_t index)
+{
+	size_t i;
+
+	for (i = 0; i < dm->n; i++)
+		if (index >= dm->r[i].first && index <= dm->r[i].last)
+			return true;
+	return false;
+}
+
+/* The ranges of a device: mappingN/start,end, else resource and size */
+static int devmem_ranges(struct devmem *dm)
+{
+	char path[PATH_MAX];
+	uint64_t start, end;
+	size_t i;
+	int r;
+
+	for (i = 0; i < MAX_RANGES; i++) {
+		if (!nz_path(path, sizeof(path), DAX_DIR "/%s/mapping%zu/start",
+			     dm->dax.name, i))
+			return -ENAMETOOLONG;
+		r = nz_read_u64(path, 16, &start);
+		if (r == -ENOENT)
+			break;
+		if (r == 0) {
+			nz_path(path, sizeof(path),
+				DAX_DIR "/%s/mapping%zu/end", dm->dax.name, i);
+			r = nz_read_u64(path, 16, &end);
+		}
+		if (r < 0) {
+			nz_err("cannot read dax device mapping", path, -r);
+			return -1;
+		}
+		devmem_add(dm, start, end);
+	}
+	if (i == 0) {
+		if (!dm->dax.have_resource) {
+			nz_path(path, sizeof(path), DAX_DIR "/%s/resource",
+				dm->dax.name);
+			nz_err("cannot tell where the device's memory is", path,
+			       ENOENT);
+			return -1;
+		}
+		devmem_add(dm, dm->dax.resource,
+			   dm->dax.resource + dm->dax.size - 1);
+	}
+	return 0;
+}
+
+/* Read dax device @name and where its memory blocks are.  0 or -1. */
+static int devmem_read(const char *name, struct devmem *dm)
+{
+	char path[PATH_MAX];
+	char *bs;
+
+	memset(dm, 0, sizeof(*dm));
+	if (!valid_devname(name)) {
+		nz_errx("invalid dax device name: '%s' (expected daxX.Y)",
+			name);
+		return -1;
+	}
+	if (!nz_path(path, sizeof(path), DAX_DIR "/%s", name)) {
+		nz_err("unknown dax device", name, ENAMETOOLONG);
+		return -1;
+	}
+	if (!nz_exists(path)) {
+		nz_err("unknown dax device", path, ENOENT);
+		return -1;
+	}
+	if (nz_dax_read(name, &dm->dax) < 0)
+		return -1;
+	if (!dm->dax.size) {
+		nz_errx("%s: the device has size 0 (a region seed): no memory",
+			name);
+		return -1;
+	}
+	if (nz_memblocks_size(&dm->block_size) < 0)
+		return -1;
+	if (devmem_ranges(dm) < 0)
+		return -1;
+	if (!dm->n) {
+		bs = nz_size_human(dm->block_size);
+		nz_errx("%s: no whole %s memory block in the device's range: kmem cannot use it",
+			name, bs);
+		free(bs);
+		return -1;
+	}
+	return 0;
+}
+
+/* "88-95" or "88-91,100-103" */
+static void print_ranges(const struct devmem *dm)
+{
+	size_t i;
+
+	for (i = 0; i < dm->n; i++) {
+		printf("%s%" PRIu64, i ? "," : "", dm->r[i].first);
+		if (dm->r[i].last != dm->r[i].first)
+			printf("-%" PRIu64, dm->r[i].last);
+	}
+}
+
+/* A run of contiguous blocks that changed the same way */
+struct change {
+	uint64_t first, last;
+	char *from, *to; /* NULL: added / removed */
+};
+
+static bool same_str(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
+static void change_flush(struct change *c, uint64_t bs)
+{
+	uint64_t start = c->first * bs, end = (c->last + 1) * bs - 1;
+
+	if (!c->from && !c->to)
+		return;
+	printf("memory%" PRIu64, c->first);
+	if (c->last != c->first)
+		printf("-%" PRIu64, c->last);
+	printf(" (0x%016" PRIx64 "-0x%016" PRIx64 "): ", start, end);
+	if (!c->from)
+		printf("added, %s\n", c->to);
+	else if (!c->to)
+		printf("removed (was %s)\n", c->from);
+	else
+		printf("%s -> %s\n", c->from, c->to);
+	free(c->from);
+	free(c->to);
+	c->from = c->to = NULL;
+}
+
+/*
+ * Print how the device's blocks changed from @before to @after, contiguous
+ * blocks that changed alike on one line.  Returns the number of changed
+ * blocks.
+ */
+static size_t report_changes(const struct devmem *dm,
+			     const struct nz_memblocks *before,
+			     const struct nz_memblocks *after)
+{
+	struct change run = { 0 };
+	size_t i = 0, j = 0, changed = 0;
+
+	while (i < before->n || j < after->n) {
+		const struct nz_memblock *b = i < before->n ? &before->blk[i] :
+							      NULL;
+		const struct nz_memblock *a = j < after->n ? &after->blk[j] :
+							     NULL;
+		char *sb = NULL, *sa = NULL;
+		uint64_t index;
+
+		if (b && a && b->index == a->index) {
+			i++;
+			j++;
+		} else if (b && (!a || b->index < a->index)) {
+			a = NULL;
+			i++;
+		} else {
+			b = NULL;
+			j++;
+		}
+		index = (a ? a : b)->index;
+		if (!devmem_has(dm, index))
+			continue;
+		if (b)
+			sb = nz_block_state(b);
+		if (a)
+			sa = nz_block_state(a);
+		if (same_str(sb, sa)) {
+			free(sb);
+			free(sa);
+			continue;
+		}
+		changed++;
+		if ((run.from || run.to) && index == run.last + 1 &&
+		    same_str(run.from, sb) && same_str(run.to, sa)) {
+			run.last = index;
+			free(sb);
+			free(sa);
+			continue;
+		}
+		change_flush(&run, dm->block_size);
+		run.first = run.last = index;
+		run.from = sb;
+		run.to = sa;
+	}
+	change_flush(&run, dm->block_size);
+	return changed;
+}
+
+/* "dax0.0: blocks 72-87 (2G): 16 online NVM" */
+static void report_summary(const struct devmem *dm,
+			   const struct nz_memblocks *mb)
+{
+	struct {
+		char *state;
+		size_t n;
+	} groups[8];
+	size_t ngroups = 0, other = 0, total = 0, i, k;
+	char *size;
+
+	for (i = 0; i < mb->n; i++) {
+		char *s;
+
+		if (!devmem_has(dm, mb->blk[i].index))
+			continue;
+		total++;
+		s = nz_block_state(&mb->blk[i]);
+		for (k = 0; k < ngroups; k++)
+			if (!strcmp(groups[k].state, s))
+				break;
+		if (k < ngroups) {
+			groups[k].n++;
+			free(s);
+		} else if (ngroups < ARRAY_SIZE(groups)) {
+			groups[ngroups].state = s;
+			groups[ngroups++].n = 1;
+		} else {
+			other++;
+			free(s);
+		}
+	}
+	printf("%s: blocks ", dm->dax.name);
+	print_ranges(dm);
+	size = nz_size_human(total * dm->block_size);
+	printf(" (%s):", size);
+	free(size);
+	if (!total)
+		printf(" none present");
+	for (k = 0; k < ngroups; k++) {
+		printf("%s %zu %s", k ? "," : "", groups[k].n, groups[k].state);
+		free(groups[k].state);
+	}
+	if (other)
+		printf(", %zu in other states", other);
+	putchar('\n');
+}
+
+static void stats_read(struct nvmstats *st)
+{
+	static const char *const names[] = {
+		"online_pages",		"offline_pages",
+		"offline_migrated_nvm", "offline_migrated_dram",
+		"offline_refused",
+	};
+	uint64_t *vals[] = { &st->online, &st->offline, &st->mig_nvm,
+			     &st->mig_dram, &st->refused };
+	char path[PATH_MAX];
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!nz_path(path, sizeof(path), NVM_DIR "/stats/%s",
+			     names[i]) ||
+		    nz_read_u64(path, 10, vals[i]) < 0)
+			return;
+	}
+	st->have = true;
+}
+
+static int read_auto_online(char *buf, size_t len, char *path, size_t plen)
+{
+	ssize_t n;
+
+	if (!nz_path(path, plen, MEMORY_DIR "/auto_online_blocks"))
+		return -ENAMETOOLONG;
+	n = nz_read_file(path, buf, len);
+	return n < 0 ? (int)n : 0;
+}
+
+/*
+ * On a kernel without DEVICE/kmem_zone, kmem onlines the new blocks as
+ * auto_online_blocks says, before nvmzone sees them: refuse unless
+ * --force.  With kmem_zone, nvmzone writes the zone there and kmem
+ * follows it instead of auto_online_blocks, so nothing races.
+ */
+static int check_auto_online(const char *dev, bool force)
+{
+	char val[64], path[PATH_MAX];
+	int r;
+
+	r = read_auto_online(val, sizeof(val), path, sizeof(path));
+	if (r < 0) {
+		/* as daxctl: carry on, the re-read afterwards tells */
+		nz_warnx("cannot read the auto-online policy: %s: %s", path,
+			 strerror(-r));
+		return 0;
+	}
+	if (!strcmp(val, "offline"))
+		return 0;
+	if (force) {
+		nz_warnx(
+			"%s: auto_online_blocks is '%s': the kernel onlines the blocks itself; blocks it puts in another zone are reported",
+			dev, val);
+		return 0;
+	}
+	nz_errx("%s: auto_online_blocks is '%s' (%s): the kernel would online the memory blocks itself as soon as kmem binds the device, in a zone of its own choosing, racing nvmzone",
+		dev, val, path);
+	nz_errx("set it to 'offline' first, or use --force to let the kernel online them");
+	return -1;
+}
+
+static int write_kmem_zone(const char *dev, const char *value)
+{
+	char path[PATH_MAX], old[64];
+	ssize_t n;
+	int r;
+
+	nz_path(path, sizeof(path), DAX_DIR "/%s/kmem_zone", dev);
+	n = nz_read_file(path, old, sizeof(old));
+	if (n < 0) {
+		nz_err("cannot read the device's kmem zone", path, -n);
+		return -1;
+	}
+	if (!strcmp(old, value))
+		return 0;
+	r = nz_write_file(path, value);
+	if (r < 0) {
+		nz_err_write(path, value, -r);
+		return -1;
+	}
+	printf("%s: kmem_zone %s -> %s\n", dev, old, value);
+	return 0;
+}
+
+int cmd_hotadd(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "zone", required_argument, NULL, 'z' },
+		{ "no-online", no_argument, NULL, NZ_OPT_NO_ONLINE },
+		{ "force", no_argument, NULL, 'f' },
+		{ "sysroot", required_argument, NULL, NZ_OPT_SYSROOT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct nz_memblocks before = { 0 }, mid = { 0 }, after = { 0 };
+	const struct nz_zone *z = NULL;
+	bool no_online = false, force = false, bound = false;
+	bool have_kmem_zone, already;
+	struct nvmstats st0, st1;
+	struct devmem dm;
+	char path[PATH_MAX];
+	const char *dev;
+	size_t i, total = 0, ok = 0, changed, left = 0;
+	int c, rc = NZ_EXIT_FAILURE;
+
+	while ((c = getopt_long(argc, argv, "z:fh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'z':
+			z = nz_zone_parse(optarg);
+			if (!z)
+				return NZ_EXIT_FAILURE;
+			break;
+		case NZ_OPT_NO_ONLINE:
+			no_online = true;
+			break;
+		case 'f':
+			force = true;
+			break;
+		case NZ_OPT_SYSROOT:
+			if (nz_set_sysroot(optarg) < 0)
+				return NZ_EXIT_FAILURE;
+			break;
+		case 'h':
+			usage_hotadd(stdout);
+			return NZ_EXIT_OK;
+		default:
+			fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
+			return NZ_EXIT_FAILURE;
+		}
+	}
+	if (argc - optind != 1) {
+		nz_errx(optind < argc ? "expected one DEVICE" :
+					"no DEVICE given");
+		fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
+		return NZ_EXIT_FAILURE;
+	}
+	dev = argv[optind];
+	if (devmem_read(dev, &dm) < 0)
+		return NZ_EXIT_FAILURE;
+	nz_path(path, sizeof(path), DAX_DIR "/%s/kmem_zone", dev);
+	have_kmem_zone = nz_exists(path);
+	if (!z)
+		z = have_kmem_zone ? &nz_zone_nvm : &nz_zone_movable;
+	if (z == &nz_zone_nvm && !have_kmem_zone) {
+		nz_errx("%s: cannot hot-add into ZONE_NVM: this kernel has no ZONE_NVM hot-add (no %s)",
+			dev, path);
+		return NZ_EXIT_FAILURE;
+	}
+	if (nz_memblocks_read(&before) < 0)
+		return NZ_EXIT_FAILURE;
+	stats_read(&st0);
+
+	already = !strcmp(dm.dax.driver, "kmem");
+	if (already) {
+		printf("%s: already system-ram\n", dev);
+	} else {
+		if (!have_kmem_zone && check_auto_online(dev, force) < 0)
+			goto out;
+		if (have_kmem_zone &&
+		    write_kmem_zone(dev, no_online ? "offline" : z->kmem) < 0)
+			goto out;
+		if (nz_dax_bind(dev, NZ_DAX_KMEM) < 0)
+			goto out;
+		bound = true;
+		printf("%s: bound to kmem (was %s)\n", dev,
+		       nz_dax_mode(&dm.dax));
+	}
+
+	/* Online what is still offline: all of it on a stock kernel */
+	if (nz_memblocks_read(&mid) < 0)
+		goto out;
+	for (i = 0; i < mid.n && !no_online; i++)
+		if (devmem_has(&dm, mid.blk[i].index) &&
+		    !nz_block_online_p(&mid.blk[i]))
+			left++;
+	if (left && have_kmem_zone && bound)
+		printf("%s: kmem left %zu blocks offline; onlining them into %s\n",
+		       dev, left, z->kname);
+	for (i = 0; i < mid.n && !no_online; i++)
+		if (devmem_has(&dm, mid.blk[i].index))
+			nz_block_online(&mid.blk[i], mid.block_size, z, true);
+
+	/* Re-read, and say what changed */
+	if (nz_memblocks_read(&after) < 0) {
+		rc = NZ_EXIT_PARTIAL;
+		goto out;
+	}
+	changed = report_changes(&dm, &before, &after);
+	if (!changed)
+		printf("%s: no memory block changed\n", dev);
+	report_summary(&dm, &after);
+	stats_read(&st1);
+	if (st0.have && st1.have && st1.online >= st0.online)
+		printf("%s: %" PRIu64 " pages onlined into ZONE_NVM\n", dev,
+		       st1.online - st0.online);
+
+	for (i = 0; i < after.n; i++) {
+		const struct nz_memblock *b = &after.blk[i];
+
+		if (!devmem_has(&dm, b->index))
+			continue;
+		total++;
+		if (no_online)
+			ok += !nz_block_online_p(b);
+		else
+			ok += nz_block_online_p(b) &&
+			      (!nz_block_zone(b) || nz_block_in_zone(b, z));
+	}
+	if (!total)
+		nz_errx("%s: no memory block of the device is present", dev);
+	else if (ok < total)
+		nz_errx("%s: %zu of %zu memory blocks are not %s", dev,
+			total - ok, total,
+			no_online ? "offline" : "online in the wanted zone");
+	if (total && ok == total)
+		rc = NZ_EXIT_OK;
+	else
+		rc = bound || changed ? NZ_EXIT_PARTIAL : NZ_EXIT_FAILURE;
+out:
+	nz_memblocks_free(&before);
+	nz_memblocks_free(&mid);
+	nz_memblocks_free(&after);
+	return rc;
+}
+
+/* ---- hotremove --check ---- */
+
+struct usage {
+	uint64_t used_nvm, used_dram; /* pages in use */
+	uint64_t free_nvm, free_dram; /* free (buddy) pages */
+	size_t online; /* online blocks */
+	bool exact; /* from /proc/kpageflags */
+};
+
+/*
+ * Count the pages in use and the free pages of @n pages from @pfn: in use
+ * is neither free (BUDDY, set on every page of a free block) nor reserved,
+ * nor a hole, poisoned or offline page (which offlining skips).  The words
+ * of /proc/kpageflags are in the kernel's byte order: the host's.
+ */
+static int count_pages(int fd, uint64_t pfn, uint64_t n, uint64_t *used,
+		       uint64_t *freep)
+{
+	const uint64_t skip = 1ULL << KPF_RESERVED | 1ULL << KPF_NOPAGE |
+			      1ULL << KPF_HWPOISON | 1ULL << KPF_OFFLINE;
+	uint64_t buf[1024];
+
+	*used = *freep = 0;
+	while (n) {
+		size_t want = n < ARRAY_SIZE(buf) ? n : ARRAY_SIZE(buf);
+		ssize_t got = pread(fd, buf, want * sizeof(buf[0]),
+				    (off_t)(pfn * sizeof(buf[0])));
+		size_t i;
+
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if ((size_t)got != want * sizeof(buf[0]))
+			return -ENODATA;
+		for (i = 0; i < want; i++) {
+			if (buf[i] & 1ULL << KPF_BUDDY)
+				(*freep)++;
+			else if (!(buf[i] & skip))
+				(*used)++;
+		}
+		pfn += want;
+		n -= want;
+	}
+	return 0;
+}
+
+static void count_usage(const struct devmem *dm, const struct nz_memblocks *mb,
+			struct usage *u)
+{
+	uint64_t pgsz = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t ppb = dm->block_size / pgsz;
+	char path[PATH_MAX];
+	size_t i;
+	int fd = -1;
+
+	memset(u, 0, sizeof(*u));
+	if (nz_path(path, sizeof(path), "/proc/kpageflags"))
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		nz_warnx(
+			"cannot read %s: %s: counting every page of the online blocks as in use",
+			path, strerror(errno));
+	u->exact = fd >= 0;
+	for (i = 0; i < mb->n; i++) {
+		const struct nz_memblock *b = &mb->blk[i];
+		bool nvm = nz_block_in_zone(b, &nz_zone_nvm);
+		uint64_t used = ppb, freep = 0;
+		char *name, *state;
+		int r;
+
+		if (!devmem_has(dm, b->index) || !nz_block_online_p(b))
+			continue;
+		u->online++;
+		if (u->exact) {
+			r = count_pages(fd, b->index * ppb, ppb, &used, &freep);
+			if (r < 0) {
+				nz_warnx(
+					"cannot read %s at pfn 0x%" PRIx64
+					": %s: counting every page of the online blocks as in use",
+					path, b->index * ppb, strerror(-r));
+				u->exact = false;
+				used = ppb;
+				freep = 0;
+			}
+		}
+		*(nvm ? &u->used_nvm : &u->used_dram) += used;
+		*(nvm ? &u->free_nvm : &u->free_dram) += freep;
+		name = nz_block_name(b, dm->block_size);
+		state = nz_block_state(b);
+		printf("%s: %s, %" PRIu64 " pages in use, %" PRIu64 " free\n",
+		       name, state, used, freep);
+		free(state);
+		free(name);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!u->exact) {
+		/* the device's free pages are unknown: assume none elsewhere */
+		u->free_nvm = u->used_nvm;
+		u->free_dram = u->used_dram;
+	}
+}
+
+/* Sum of NVM_DIR/nodes/node* /free_pages; false when there is none */
+static bool nvm_free_pages(uint64_t *sum)
+{
+	char path[PATH_MAX], file[PATH_MAX];
+	struct dirent *de;
+	bool any = false;
+	uint64_t v;
+	DIR *d;
+	int r;
+
+	*sum = 0;
+	if (!nz_path(path, sizeof(path), NVM_DIR "/nodes"))
+		return false;
+	d = opendir(path);
+	if (!d)
+		return false;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "node", 4))
+			continue;
+		if (!nz_path(file, sizeof(file), NVM_DIR "/nodes/%s/free_pages",
+			     de->d_name))
+			continue;
+		r = nz_read_u64(file, 10, &v);
+		if (r < 0) {
+			nz_err("cannot read ZONE_NVM free pages", file, -r);
+			continue;
+		}
+		*sum += v;
+		any = true;
+	}
+	closedir(d);
+	return any;
+}
+
+static uint64_t dram_free_pages(void)
+{
+	char path[PATH_MAX], line[256];
+	unsigned long long kb;
+	uint64_t pgsz = (uint64_t)sysconf(_SC_PAGESIZE);
+	FILE *f = NULL;
+
+	if (nz_path(path, sizeof(path), "/proc/meminfo"))
+		f = fopen(path, "re");
+	if (!f) {
+		nz_err("cannot read free DRAM (assuming none)", path, errno);
+		return 0;
+	}
+	/* ZONE_NVM is not in MemFree: it is DRAM's */
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "MemFree: %llu kB", &kb) == 1) {
+			fclose(f);
+			return kb * 1024 / pgsz;
+		}
+	}
+	fclose(f);
+	nz_errx("no MemFree in %s (assuming no free DRAM)", path);
+	return 0;
+}
+
+static uint64_t sub0(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+static int check_removable(const struct devmem *dm,
+			   const struct nz_memblocks *mb)
+{
+	char path[PATH_MAX], fallback[32] = "unknown";
+	uint64_t nvm_total = 0, nvm_room, dram_room, need_dram, used;
+	bool have_nvm, dram_ok, ok;
+	struct usage u;
+
+	count_usage(dm, mb, &u);
+	used = u.used_nvm + u.used_dram;
+	if (!u.online) {
+		printf("%s: no memory block online\n", dm->dax.name);
+		printf("%s: can be removed\n", dm->dax.name);
+		return NZ_EXIT_OK;
+	}
+	have_nvm = nvm_free_pages(&nvm_total);
+	nvm_room = sub0(nvm_total, u.free_nvm);
+	if (nz_path(path, sizeof(path), NVM_DIR "/offline_fallback") &&
+	    nz_read_file(path, fallback, sizeof(fallback)) < 0)
+		nz_strlcpy(fallback, "unknown", sizeof(fallback));
+	dram_ok = !strcmp(fallback, "dram");
+	dram_room = sub0(dram_free_pages(), u.free_dram);
+
+	/* ZONE_NVM pages go to other ZONE_NVM memory, then maybe DRAM */
+	need_dram = u.used_dram;
+	ok = true;
+	if (u.used_nvm > nvm_room) {
+		if (dram_ok)
+			need_dram += u.used_nvm - nvm_room;
+		else
+			ok = false;
+	}
+	if (need_dram > dram_room)
+		ok = false;
+
+	printf("%s: %zu online blocks, %" PRIu64 " pages in use%s\n",
+	       dm->dax.name, u.online, used,
+	       u.exact ? "" : " (every page counted: an upper bound)");
+	if (u.used_nvm || have_nvm)
+		printf("free ZONE_NVM pages elsewhere: %" PRIu64
+		       "\noffline_fallback: %s\n",
+		       nvm_room, fallback);
+	printf("free DRAM pages elsewhere: %" PRIu64 "\n", dram_room);
+	if (ok) {
+		printf("%s: can be removed\n", dm->dax.name);
+		return NZ_EXIT_OK;
+	}
+	printf("%s: cannot be removed: %" PRIu64 " pages in use", dm->dax.name,
+	       used);
+	if (u.used_nvm)
+		printf(", %" PRIu64 " free ZONE_NVM pages elsewhere", nvm_room);
+	if (u.used_dram || (u.used_nvm && dram_ok))
+		printf(", %" PRIu64 " free DRAM pages", dram_room);
+	if (u.used_nvm)
+		printf(", offline_fallback=%s", fallback);
+	putchar('\n');
+	return NZ_EXIT_FAILURE;
+}
+
+int cmd_hotremove(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "check", no_argument, NULL, NZ_OPT_CHECK },
+		{ "sysroot", required_argument, NULL, NZ_OPT_SYSROOT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct nz_memblocks before = { 0 }, mid = { 0 }, after = { 0 };
+	size_t i, done = 0, failed = 0, still = 0;
+	struct nvmstats st0, st1;
+	bool check = false;
+	struct devmem dm;
+	const char *dev;
+	int c, rc = NZ_EXIT_FAILURE;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case NZ_OPT_CHECK:
+			check = true;
+			break;
+		case NZ_OPT_SYSROOT:
+			if (nz_set_sysroot(optarg) < 0)
+				return NZ_EXIT_FAILURE;
+			break;
+		case 'h':
+			usage_hotremove(stdout);
+			return NZ_EXIT_OK;
+		default:
+			fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
+			return NZ_EXIT_FAILURE;
+		}
+	}
+	if (argc - optind != 1) {
+		nz_errx(optind < argc ? "expected one DEVICE" :
+					"no DEVICE given");
+		fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
+		return NZ_EXIT_FAILURE;
+	}
+	dev = argv[optind];
+	if (devmem_read(dev, &dm) < 0)
+		return NZ_EXIT_FAILURE;
+	if (strcmp(dm.dax.driver, "kmem")) {
+		printf("%s: not system-ram (mode %s): nothing to remove\n", dev,
+		       nz_dax_mode(&dm.dax));
+		if (check)
+			printf("%s: can be removed\n", dev);
+		return NZ_EXIT_OK;
+	}
+	if (nz_memblocks_read(&before) < 0)
+		return NZ_EXIT_FAILURE;
+	if (check) {
+		rc = check_removable(&dm, &before);
+		goto out;
+	}
+
+	stats_read(&st0);
+	for (i = 0; i < before.n; i++) {
+		struct nz_memblock b = before.blk[i];
+
+		if (!devmem_has(&dm, b.index))
+			continue;
+		switch (nz_block_offline(&b, before.block_size, true)) {
+		case NZ_BLK_DONE:
+			done++;
+			break;
+		case NZ_BLK_FAILED:
+			failed++;
+			break;
+		case NZ_BLK_SKIPPED:
+			break;
+		}
+	}
+	if (nz_memblocks_read(&mid) < 0) {
+		rc = done ? NZ_EXIT_PARTIAL : NZ_EXIT_FAILURE;
+		goto out;
+	}
+	for (i = 0; i < mid.n; i++)
+		if (devmem_has(&dm, mid.blk[i].index) &&
+		    strcmp(mid.blk[i].state, "offline"))
+			still++;
+	/* kmem cannot remove online memory: unbinding it then leaks it */
+	if (!still && !failed) {
+		if (nz_dax_bind(dev, NZ_DAX_DEVDAX) == 0) {
+			printf("%s: bound to device_dax (was system-ram)\n",
+			       dev);
+			rc = NZ_EXIT_OK;
+		}
+	} else {
+		nz_errx("%s: %zu memory blocks are still online: the device stays system-ram",
+			dev, still);
+	}
+	if (nz_memblocks_read(&after) == 0) {
+		if (!report_changes(&dm, &before, &after))
+			printf("%s: no memory block changed\n", dev);
+		report_summary(&dm, &after);
+	}
+	stats_read(&st1);
+	if (st0.have && st1.have)
+		printf("%s: ZONE_NVM offlining moved %" PRIu64
+		       " pages into other ZONE_NVM memory and %" PRIu64
+		       " into DRAM; %" PRIu64 " attempts refused\n",
+		       dev, st1.mig_nvm - st0.mig_nvm,
+		       st1.mig_dram - st0.mig_dram, st1.refused - st0.refused);
+	if (rc != NZ_EXIT_OK)
+		rc = done ? NZ_EXIT_PARTIAL : NZ_EXIT_FAILURE;
+out:
+	nz_memblocks_free(&before);
+	nz_memblocks_free(&mid);
+	nz_memblocks_free(&after);
+	return rc;
+}
