@@ -57,6 +57,9 @@ sfx=
 step "host tests (pipeline)"
 bash "$top/selftests/host/pipeline.sh" | tee -a "$all"
 
+step "host tests (patched util-linux lsmem/chmem on a fake sysfs)"
+bash "$top/selftests/host/util-linux.sh" | tee -a "$all"
+
 step "nvmzone unit tests (ASan+UBSan build, fake sysfs trees)"
 if make -s -C "$top/tools/nvmzone" check >"$out/nvmzone-check.log" 2>&1; then
 	echo "PASS build: nvmzone check" | tee -a "$all"
@@ -67,7 +70,7 @@ grep -E '^(PASS|FAIL) ' "$out/nvmzone-check.log" | sed 's/^\(PASS\|FAIL\) /\1 nv
 
 kernel=$top/build/linux$sfx/arch/x86/boot/bzImage
 initrd=$top/build/initramfs$sfx.cpio
-for s in ${SCENARIOS:-numa nvm nvm-badparam nfit hotplug movable}; do
+for s in ${SCENARIOS:-numa nvm nvm-badparam nfit hotplug movable kmem}; do
 	step "VM scenario $s: $(sed -n 's/^DESC="\(.*\)"$/\1/p' "$top/selftests/vm/scenarios/$s.conf")"
 	bash "$top/selftests/vm/run-scenario.sh" -q -k "$kernel" -r "$initrd" -o "$out/vm-$s" "$s"
 	tee -a "$all" <"$out/vm-$s/results"

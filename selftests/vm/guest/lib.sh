@@ -26,6 +26,17 @@ t_run() {
 	return "$rc"
 }
 
+# t_eq NAME GOT WANT: one test, passing when GOT is WANT; both are shown
+# when they differ
+t_eq() {
+	if [ "$2" = "$3" ]; then
+		t_ok "$1"
+	else
+		printf 'got:  %s\nwant: %s\n' "$2" "$3" | t_diag
+		t_fail "$1"
+	fi
+}
+
 # t_ksft PROG: a kselftest_harness program; each of its results is one test.
 t_ksft() {
 	local prog=$1 name out rc line res
@@ -83,6 +94,10 @@ hostctl() {
 	*) echo "hostctl: $*: $reply"; return 1 ;;
 	esac
 }
+
+# as_nobody CMD...: run CMD as uid/gid 65534 without groups.  The path is
+# explicit: busybox sh prefers its own setpriv applet, which lacks --reuid.
+as_nobody() { /bin/setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
 block_size()   { printf '%d\n' "0x$(cat $MEMDIR/block_size_bytes)"; }
 block_ids()    { ls -d $MEMDIR/memory[0-9]* 2>/dev/null | sed 's/.*memory//' | sort -n; }

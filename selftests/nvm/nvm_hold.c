@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nvm_hold - hold checksummed anonymous memory placed in ZONE_NVM while the
+ * test script hot-removes memory under it.
+ *
+ *   nvm_hold [--no-place] MIB
+ *
+ * Turns on PR_SET_NVM_PLACEMENT (unless --no-place), maps MIB MiB of
+ * anonymous memory, fills every page with a pattern derived from its index,
+ * and prints "ready PAGES NVM" (pages, and pages whose frame lies in a
+ * ZONE_NVM of /proc/zoneinfo).  Then it reads commands from stdin:
+ *
+ *   check START END   verify every page; print "ok NVM INRANGE" where
+ *                     INRANGE counts the pages whose frame lies in the
+ *                     physical range [START, END) (hex), or "bad N" with
+ *                     the number of corrupted pages
+ *   quit
+ *
+ * Frames come from /proc/self/pagemap (root only).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#ifndef PR_SET_NVM_PLACEMENT
+#define PR_SET_NVM_PLACEMENT		0x4e564d01
+#define PR_NVM_PLACEMENT_PREFERRED	1
+#endif
+
+#define MAX_ZONES 64
+
+static struct { uint64_t start, end; } nvm[MAX_ZONES];
+static int nr_nvm;
+static long psize;
+
+/* The ZONE_NVM pfn spans of /proc/zoneinfo */
+static void read_nvm_spans(void)
+{
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	char line[256], zone[32];
+	int in_nvm = 0, node;
+	uint64_t start = 0, spanned;
+
+	nr_nvm = 0;
+	if (!f) {
+		perror("nvm_hold: /proc/zoneinfo");
+		exit(1);
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Node %d, zone %31s", &node, zone) == 2) {
+			in_nvm = !strcmp(zone, "NVM");
+			continue;
+		}
+		if (!in_nvm)
+			continue;
+		if (sscanf(line, " spanned %lu", &spanned) == 1 && nr_nvm < MAX_ZONES) {
+			nvm[nr_nvm].end = spanned; /* start_pfn comes later */
+			continue;
+		}
+		if (sscanf(line, " start_pfn: %lu", &start) == 1 && nr_nvm < MAX_ZONES) {
+			nvm[nr_nvm].start = start;
+			nvm[nr_nvm].end += start;
+			nr_nvm++;
+		}
+	}
+	fclose(f);
+}
+
+static int pfn_in_nvm(uint64_t pfn)
+{
+	int i;
+
+	for (i = 0; i < nr_nvm; i++)
+		if (pfn >= nvm[i].start && pfn < nvm[i].end)
+			return 1;
+	return 0;
+}
+
+static uint64_t pattern(size_t page, size_t word)
+{
+	uint64_t x = (page + 1) * 0x9e3779b97f4a7c15ULL ^ (word * 0xbf58476d1ce4e5b9ULL);
+
+	return x ^ (x >> 31);
+}
+
+static uint64_t frame(int fd, void *addr)
+{
+	uint64_t e;
+
+	if (pread(fd, &e, sizeof(e), (uintptr_t)addr / psize * sizeof(e)) != sizeof(e))
+		return 0;
+	if (!(e & (1ULL << 63)))
+		return 0;
+	return e & ((1ULL << 55) - 1);
+}
+
+int main(int argc, char **argv)
+{
+	int place = 1, fd;
+	size_t pages, i, w, words;
+	uint64_t *mem;
+	char cmd[128];
+
+	if (argc > 1 && !strcmp(argv[1], "--no-place")) {
+		place = 0;
+		argv++;
+		argc--;
+	}
+	if (argc != 2 || atol(argv[1]) <= 0) {
+		fprintf(stderr, "usage: nvm_hold [--no-place] MIB\n");
+		return 2;
+	}
+	psize = sysconf(_SC_PAGESIZE);
+	pages = (size_t)atol(argv[1]) * (1 << 20) / psize;
+	words = psize / sizeof(uint64_t);
+	if (place && prctl(PR_SET_NVM_PLACEMENT, PR_NVM_PLACEMENT_PREFERRED, 0, 0, 0)) {
+		printf("error prctl: %s\n", strerror(errno));
+		return 1;
+	}
+	mem = mmap(NULL, pages * psize, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) {
+		printf("error mmap: %s\n", strerror(errno));
+		return 1;
+	}
+	/* No THP: one frame per page keeps the accounting simple */
+	madvise(mem, pages * psize, MADV_NOHUGEPAGE);
+	for (i = 0; i < pages; i++)
+		for (w = 0; w < words; w++)
+			mem[i * words + w] = pattern(i, w);
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	if (fd < 0) {
+		printf("error pagemap: %s\n", strerror(errno));
+		return 1;
+	}
+	read_nvm_spans();
+	{
+		size_t in = 0;
+
+		for (i = 0; i < pages; i++)
+			in += pfn_in_nvm(frame(fd, (char *)mem + i * psize));
+		printf("ready %zu %zu\n", pages, in);
+		fflush(stdout);
+	}
+	while (fgets(cmd, sizeof(cmd), stdin)) {
+		unsigned long long s, e;
+		size_t bad = 0, in = 0, inrange = 0;
+
+		if (!strncmp(cmd, "quit", 4))
+			break;
+		if (sscanf(cmd, "check %llx %llx", &s, &e) != 2) {
+			printf("error bad command\n");
+			fflush(stdout);
+			continue;
+		}
+		read_nvm_spans();
+		for (i = 0; i < pages; i++) {
+			uint64_t pfn = frame(fd, (char *)mem + i * psize);
+
+			for (w = 0; w < words; w++)
+				if (mem[i * words + w] != pattern(i, w)) {
+					bad++;
+					break;
+				}
+			in += pfn_in_nvm(pfn);
+			if (pfn * psize >= s && pfn * psize < e)
+				inrange++;
+		}
+		if (bad)
+			printf("bad %zu\n", bad);
+		else
+			printf("ok %zu %zu\n", in, inrange);
+		fflush(stdout);
+	}
+	return 0;
+}

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PR_SET_NVM_PLACEMENT / PR_GET_NVM_PLACEMENT: defaults, bad arguments,
+ * privilege, inheritance across fork and exec.  Placement itself (pages in
+ * ZONE_NVM) is checked by the kmem scenario with nvm_hold.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#ifndef PR_SET_NVM_PLACEMENT
+#define PR_SET_NVM_PLACEMENT		0x4e564d01
+#define PR_GET_NVM_PLACEMENT		0x4e564d02
+#define PR_NVM_PLACEMENT_OFF		0
+#define PR_NVM_PLACEMENT_PREFERRED	1
+#endif
+
+static int get(void)
+{
+	return prctl(PR_GET_NVM_PLACEMENT, 0, 0, 0, 0);
+}
+
+TEST(default_is_off)
+{
+	ASSERT_EQ(PR_NVM_PLACEMENT_OFF, get());
+}
+
+TEST(set_and_reset)
+{
+	ASSERT_EQ(0, prctl(PR_SET_NVM_PLACEMENT, PR_NVM_PLACEMENT_PREFERRED, 0, 0, 0));
+	ASSERT_EQ(PR_NVM_PLACEMENT_PREFERRED, get());
+	ASSERT_EQ(0, prctl(PR_SET_NVM_PLACEMENT, PR_NVM_PLACEMENT_OFF, 0, 0, 0));
+	ASSERT_EQ(PR_NVM_PLACEMENT_OFF, get());
+}
+
+TEST(bad_arguments_einval)
+{
+	unsigned long bad[] = { 2, 3, 255, -1UL };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errno = 0;
+		ASSERT_EQ(-1, prctl(PR_SET_NVM_PLACEMENT, bad[i], 0, 0, 0));
+		ASSERT_EQ(EINVAL, errno);
+	}
+	errno = 0;
+	ASSERT_EQ(-1, prctl(PR_SET_NVM_PLACEMENT, PR_NVM_PLACEMENT_PREFERRED, 1, 0, 0));
+	ASSERT_EQ(EINVAL, errno);
+	errno = 0;
+	ASSERT_EQ(-1, prctl(PR_GET_NVM_PLACEMENT, 1, 0, 0, 0));
+	ASSERT_EQ(EINVAL, errno);
+	/* nothing changed */
+	ASSERT_EQ(PR_NVM_PLACEMENT_OFF, get());
+}
+
+TEST(unprivileged_eperm)
+{
+	pid_t pid = fork();
+	int status;
+
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(10);
+		errno = 0;
+		if (prctl(PR_SET_NVM_PLACEMENT, PR_NVM_PLACEMENT_PREFERRED, 0, 0, 0) != -1)
+			_exit(11);
+		if (errno != EPERM)
+			_exit(12);
+		if (get() != PR_NVM_PLACEMENT_OFF)
+			_exit(13);
+		/* turning it off needs no privilege */
+		if (prctl(PR_SET_NVM_PLACEMENT, PR_NVM_PLACEMENT_OFF, 0, 0, 0))
+			_exit(14);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST(inherited_across_fork_and_exec)
+{
+	pid_t pid;
+	int status;
+
+	ASSERT_EQ(0, prctl(PR_SET_NVM_PLACEMENT, PR_NVM_PLACEMENT_PREFERRED, 0, 0, 0));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (get() != PR_NVM_PLACEMENT_PREFERRED)
+			_exit(20);
+		execl("/proc/self/exe", "nvm_prctl_test", "--child-get", NULL);
+		_exit(21);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, prctl(PR_SET_NVM_PLACEMENT, PR_NVM_PLACEMENT_OFF, 0, 0, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	/* the exec'd program exits with the mode it found */
+	ASSERT_EQ(PR_NVM_PLACEMENT_PREFERRED, WEXITSTATUS(status));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "--child-get"))
+		return get();
+	return test_harness_run(argc, argv);
+}

@@ -1,0 +1,290 @@
+# SPDX-License-Identifier: GPL-2.0
+# dax/kmem into ZONE_NVM: two devdax namespaces on the NFIT NVDIMM of node 1
+# (no CPUs, no DRAM).  kmem_zone / kmem_default_zone choose the zone,
+# daxctl does the rest unmodified; a placed process's data survives the
+# hot-remove of the memory under it (into the other NVM device, then into
+# DRAM), and removal is refused with EBUSY when it cannot succeed.
+. /nvmtest/lib.sh
+t_begin
+
+NVM=/sys/kernel/mm/nvm
+BS=$(block_size)
+
+# dax_range DEV: "FIRST LAST" block ids kmem uses for the device
+dax_range() {
+	local start size
+	start=$(($(cat /sys/bus/dax/devices/$1/resource)))
+	size=$(cat /sys/bus/dax/devices/$1/size)
+	echo "$(((start + BS - 1) / BS)) $(((start + size) / BS - 1))"
+}
+# dax_zones DEV: the distinct valid_zones of the device's present blocks
+dax_zones() {
+	local r i
+	r=$(dax_range "$1")
+	for i in $(seq $r); do
+		[ -d $MEMDIR/memory$i ] && cat $MEMDIR/memory$i/valid_zones
+	done | sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+dax_states() {
+	local r i
+	r=$(dax_range "$1")
+	for i in $(seq $r); do
+		[ -d $MEMDIR/memory$i ] && cat $MEMDIR/memory$i/state
+	done | sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+dax_phys() { local r; r=$(dax_range "$1"); set -- $r; printf '%x %x\n' $(($1 * BS)) $((($2 + 1) * BS)); }
+stat_of() { cat $NVM/stats/$1; }
+
+nvm_kb() { meminfo_kb NVMTotal; }
+# expect_err ERRNO_TEXT FILE VALUE: writing VALUE and a newline (as echo
+# does) in one write(2) fails with that error, and the file is unchanged
+expect_err() {
+	local before out
+	before=$(cat "$2")
+	out=$(printf '%s\n' "$3" | dd of="$2" bs=65536 2>&1) &&
+		{ echo "write of '$3' to $2 succeeded"; return 1; }
+	echo "$out" | grep -q "$1" || { echo "error was: $out"; return 1; }
+	[ "$(cat "$2")" = "$before" ] || { echo "$2 changed to $(cat "$2")"; return 1; }
+}
+
+region=$(nfit_region)
+t_run "label space initialised" reset_labels "$region"
+daxa=$(ndctl create-namespace -r "$region" -m devdax -s 384M 2>&1 | json_field chardev)
+daxb=$(ndctl create-namespace -r "$region" -m devdax -s 384M 2>&1 | json_field chardev)
+t_run "two devdax namespaces ($daxa, $daxb)" test -c "/dev/$daxa" -a -c "/dev/$daxb"
+
+# --- the interface ------------------------------------------------------
+t_run "kmem_default_zone is 'auto' at boot, mode 600" \
+	test "$(cat $NVM/kmem_default_zone) $(stat -c %a $NVM/kmem_default_zone)" = "auto 600"
+t_run "offline_fallback is 'dram' at boot, mode 600" \
+	test "$(cat $NVM/offline_fallback) $(stat -c %a $NVM/offline_fallback)" = "dram 600"
+t_run "$daxa/kmem_zone is 'default', mode 644" \
+	test "$(cat /sys/bus/dax/devices/$daxa/kmem_zone) $(stat -c %a /sys/bus/dax/devices/$daxa/kmem_zone)" = "default 644"
+for f in online_pages offline_pages offline_migrated_nvm offline_migrated_dram offline_refused; do
+	t_eq "stats/$f is 0444 and 0" "$(stat -c %a $NVM/stats/$f) $(cat $NVM/stats/$f)" "444 0"
+done
+for v in "" " " "nvmx" "NVM1" "default" "-1" "movable x" "$(head -c 5000 /dev/zero | tr '\0' a)"; do
+	t_run "kmem_default_zone refuses '${v:0:12}' (EINVAL, unchanged)" \
+		expect_err "Invalid argument" $NVM/kmem_default_zone "$v"
+	t_run "$daxa/kmem_zone refuses '${v:0:12}' (EINVAL, unchanged)" \
+		expect_err "Invalid argument" /sys/bus/dax/devices/$daxa/kmem_zone "${v#default}x"
+done
+for v in "" " " "drams" "nvm" "0" "none none" "dram\ndram"; do
+	t_run "offline_fallback refuses '$v' (EINVAL, unchanged)" \
+		expect_err "Invalid argument" $NVM/offline_fallback "$v"
+done
+t_eq "as_nobody runs commands as uid 65534" "$(as_nobody id -u)" 65534
+for f in $NVM/kmem_default_zone $NVM/offline_fallback; do
+	before=$(cat $f)
+	t_run "non-root cannot read or write $(basename $f) (EACCES)" \
+		sh -c "as_out=\$(/bin/setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'cat $f; echo nvm > $f' 2>&1); echo \"\$as_out\"; test \$(echo \"\$as_out\" | grep -c 'Permission denied') = 2"
+	t_eq "  ... $(basename $f) unchanged" "$(cat $f)" "$before"
+done
+t_run "non-root cannot write $daxa/kmem_zone (EACCES)" \
+	sh -c "/bin/setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'echo nvm > /sys/bus/dax/devices/$daxa/kmem_zone' 2>&1 | grep -q 'Permission denied'"
+t_run "no node directory without NVM memory" test ! -e $NVM/nodes/node1
+t_ksft /nvmtest/bin/nvm_prctl_test
+
+# --- hot-add into ZONE_NVM with the unmodified daxctl --------------------
+mem0=$(meminfo_kb MemTotal)
+nvm0=$(nvm_kb)
+scrub0=$(stat_of scrubbed_pages)
+t_run "kmem_default_zone=nvm accepted" sh -c "echo nvm > $NVM/kmem_default_zone"
+t_run "daxctl reconfigure-device --mode=system-ram --no-online $daxa" \
+	daxctl reconfigure-device --mode=system-ram --no-online "$daxa"
+t_eq "$daxa blocks are online in ZONE_NVM" "$(dax_states $daxa)/$(dax_zones $daxa)" "online/NVM"
+t_run "daxctl reconfigure-device --mode=system-ram $daxb (no flags) exits 0" \
+	daxctl reconfigure-device --mode=system-ram "$daxb"
+t_eq "$daxb blocks are online in ZONE_NVM" "$(dax_states $daxb)/$(dax_zones $daxb)" "online/NVM"
+nblk=$(( $(echo $(dax_range $daxa) | awk '{print $2 - $1 + 1}') + $(echo $(dax_range $daxb) | awk '{print $2 - $1 + 1}') ))
+t_run "NVMTotal grew by the devices' blocks ($nblk x $((BS >> 10)) kB)" \
+	test "$(( $(nvm_kb) - nvm0 ))" = "$((nblk * (BS >> 10)))"
+t_eq "MemTotal unchanged ($mem0 kB)" "$(meminfo_kb MemTotal)" "$mem0"
+t_run "zoneinfo: node 1 NVM present = $((nblk * BS / 4096)) pages" \
+	test "$(zone_pages 1 NVM present)" = "$((nblk * BS / 4096))"
+t_eq "node 1 has no DRAM zone" "$(zone_pages 1 Movable present)$(zone_pages 1 Normal present)" "00"
+t_run "nodes/node1 appeared" test -d $NVM/nodes/node1
+t_run "nodes/node1/present_pages matches zoneinfo" \
+	test "$(cat $NVM/nodes/node1/present_pages)" = "$(zone_pages 1 NVM present)"
+t_eq "stats/online_pages = $((nblk * BS / 4096))" "$(stat_of online_pages)" "$((nblk * BS / 4096))"
+t_eq "every page was scrubbed" "$(( $(stat_of scrubbed_pages) - scrub0 ))" "$((nblk * BS / 4096))"
+t_run "lsmem reports the NVM blocks" sh -c "lsmem -o +ZONES | grep -q NVM"
+
+# --- a placed process; hot-remove under it ------------------------------
+# nvm_hold talks over two fifos: commands in on fd 7, answers out on fd 8
+rm -f /tmp/hold.in /tmp/hold.out
+mkfifo /tmp/hold.in /tmp/hold.out
+/nvmtest/bin/nvm_hold 64 </tmp/hold.in >/tmp/hold.out &
+hold_pid=$!
+exec 7>/tmp/hold.in 8</tmp/hold.out
+read -r -t 120 ready pages innvm <&8
+t_eq "placed process: all $pages pages in ZONE_NVM ($innvm)" "$ready $innvm" "ready $pages"
+hold_check() { echo "check $1" >&7; read -r -t 120 hres hnvm hin <&8; echo "$hres $hnvm $hin"; }
+
+t_run "offline_fallback=none accepted" sh -c "echo none > $NVM/offline_fallback"
+mig0=$(stat_of offline_migrated_nvm)
+t_run "daxctl offline-memory $daxa: pages move to $daxb" daxctl offline-memory "$daxa"
+res=$(hold_check "$(dax_phys $daxa)")
+t_eq "data intact, all in ZONE_NVM, none in $daxa ($res)" "$res" "ok $pages 0"
+t_run "stats/offline_migrated_nvm grew" test "$(stat_of offline_migrated_nvm)" -gt "$mig0"
+
+ref0=$(stat_of offline_refused)
+t_run "offlining $daxb with no room and offline_fallback=none fails with EBUSY" \
+	sh -c "! daxctl offline-memory $daxb"
+first=$(dax_range $daxb | cut -d' ' -f1)
+busy=""
+for i in $(seq $(dax_range $daxb)); do
+	out=$( (echo offline > $MEMDIR/memory$i/state) 2>&1) && continue
+	echo "$out" | grep -q "Device or resource busy" && busy=1
+done
+t_run "a block's state write says EBUSY" test -n "$busy"
+t_run "stats/offline_refused grew" test "$(stat_of offline_refused)" -gt "$ref0"
+t_run "dmesg says why" sh -c "dmesg | grep -q 'pages in use, .* free in ZONE_NVM elsewhere, offline_fallback=none'"
+res=$(hold_check "$(dax_phys $daxb)")
+t_run "data intact after the refusal ($res)" sh -c "test '${res%% *}' = ok"
+
+t_run "offline_fallback=dram accepted" sh -c "echo dram > $NVM/offline_fallback"
+t_run "daxctl offline-memory $daxb: pages move to DRAM" daxctl offline-memory "$daxb"
+res=$(hold_check "$(dax_phys $daxb)")
+t_eq "data intact, none in ZONE_NVM ($res)" "$res" "ok 0 0"
+t_run "stats/offline_migrated_dram >= $pages" test "$(stat_of offline_migrated_dram)" -ge "$pages"
+echo quit >&7
+wait "$hold_pid"
+exec 7>&- 8<&-
+
+t_run "daxctl reconfigure-device --mode=devdax $daxa" daxctl reconfigure-device --mode=devdax "$daxa"
+t_run "daxctl reconfigure-device --mode=devdax $daxb" daxctl reconfigure-device --mode=devdax "$daxb"
+t_eq "NVMTotal back to $nvm0 kB" "$(nvm_kb)" "$nvm0"
+t_run "nodes/node1 went away" test ! -e $NVM/nodes/node1
+t_eq "stats/offline_pages = online_pages" "$(stat_of offline_pages)" "$(stat_of online_pages)"
+
+# --- the other choices, per device ---------------------------------------
+dev=/sys/bus/dax/devices/$daxa
+blk=$(dax_range $daxa | cut -d' ' -f1)
+# kmem_as CHOICE: bind kmem with that choice (daxctl does not online)
+kmem_as() { echo "$1" >$dev/kmem_zone && daxctl reconfigure-device -m system-ram --no-online "$daxa"; }
+to_devdax() { daxctl reconfigure-device -m devdax -f "$daxa"; }
+t_run "kmem_zone=movable: bind $daxa" kmem_as movable
+t_eq "$daxa is online in ZONE_MOVABLE" "$(dax_states $daxa)/$(dax_zones $daxa)" "online/Movable"
+t_run "back to devdax" to_devdax
+t_run "kmem_zone=normal: bind $daxa" kmem_as normal
+t_eq "$daxa is online in ZONE_NORMAL" "$(dax_states $daxa)/$(dax_zones $daxa)" "online/Normal"
+t_run "back to devdax" to_devdax
+t_run "kmem_zone=offline: bind $daxa" kmem_as offline
+t_eq "$daxa stays offline" "$(dax_states $daxa)" "offline"
+t_run "an offline pmem block lists NVM in valid_zones ($(cat $MEMDIR/memory$blk/valid_zones))" \
+	grep -qw NVM $MEMDIR/memory$blk/valid_zones
+t_run "echo online_nvm > memory$blk/state" sh -c "echo online_nvm > $MEMDIR/memory$blk/state"
+t_run "memory$blk is in ZONE_NVM" test "$(cat $MEMDIR/memory$blk/valid_zones)" = NVM
+t_run "echo offline > memory$blk/state" sh -c "echo offline > $MEMDIR/memory$blk/state"
+t_run "back to devdax" to_devdax
+t_run "kmem_zone=auto: bind $daxa, daxctl onlines it" \
+	sh -c "echo auto > $dev/kmem_zone && daxctl reconfigure-device -m system-ram $daxa"
+t_eq "$daxa is in ZONE_MOVABLE, as on a stock kernel" "$(dax_zones $daxa)" "Movable"
+t_run "back to devdax" to_devdax
+
+# --- lsmem/chmem and nvmzone with the same kernel ---------------------------
+t_run "kmem_zone=offline again: bind $daxa" kmem_as offline
+r=$(dax_range $daxa); set -- $r
+range=$(printf '0x%x-0x%x' $(($1 * BS)) $((($2 + 1) * BS - 1)))
+t_run "chmem -e -z NVM $range" chmem -e -z NVM "$range"
+t_eq "lsmem -o +ZONES shows the range in NVM" \
+	"$(lsmem -r -n -o RANGE,STATE,ZONES | grep "^$(printf '0x%016x-0x%016x' $(($1 * BS)) $((($2 + 1) * BS - 1))) " | cut -d' ' -f2-)" \
+	"online NVM"
+t_run "chmem -d $range" chmem -d "$range"
+t_eq "nvmzone online --blocks $1-$2 --zone nvm" \
+	"$(nvmzone online --blocks "$1-$2" --zone nvm >/dev/null 2>&1; echo $?)/$(dax_zones $daxa)" "0/NVM"
+t_eq "nvmzone hotremove --check $daxa: removable (exit 0)" \
+	"$(nvmzone hotremove --check "$daxa" >/tmp/chk 2>&1; echo $?)" 0
+t_run "nvmzone hotremove $daxa" nvmzone hotremove "$daxa"
+t_eq "$daxa is devdax again" "$(daxctl list -d "$daxa" | json_field mode)" devdax
+echo default > $dev/kmem_zone
+t_run "nvmzone hotadd $daxa --zone nvm" nvmzone hotadd "$daxa" --zone nvm
+t_eq "$daxa is online in ZONE_NVM" "$(dax_states $daxa)/$(dax_zones $daxa)" "online/NVM"
+# a placed process fills the device: with offline_fallback=none and no
+# other ZONE_NVM memory, removal cannot succeed and --check says so
+/nvmtest/bin/nvm_hold 200 </tmp/hold.in >/tmp/hold.out &
+hold_pid=$!
+exec 7>/tmp/hold.in 8</tmp/hold.out
+read -r -t 120 ready pages innvm <&8
+echo none > $NVM/offline_fallback
+t_eq "nvmzone hotremove --check: cannot be removed (exit 1)" \
+	"$(nvmzone hotremove --check "$daxa" >/tmp/chk 2>&1; echo $?)" 1
+t_run "  ... and says why" grep -q "cannot be removed" /tmp/chk
+t_eq "nvmzone hotremove $daxa fails (exit 1)" \
+	"$(nvmzone hotremove "$daxa" >/tmp/chk 2>&1; echo $?)" 1
+t_run "  ... naming the state file and EBUSY" grep -q "state.*Device or resource busy" /tmp/chk
+echo dram > $NVM/offline_fallback
+res=$(hold_check "$(dax_phys $daxa)")
+t_run "placed data intact ($res)" test "${res%% *}" = ok
+t_run "nvmzone hotremove $daxa with offline_fallback=dram" nvmzone hotremove "$daxa"
+res=$(hold_check "$(dax_phys $daxa)")
+t_eq "placed data intact, now in DRAM" "$res" "ok 0 0"
+echo quit >&7
+wait "$hold_pid"
+exec 7>&- 8<&-
+t_eq "nvmzone hotadd dax9.9: exit 1" "$(nvmzone hotadd dax9.9 >/dev/null 2>&1; echo $?)" 1
+t_eq "nvmzone hotadd --zone bogus: exit 1" "$(nvmzone hotadd "$daxa" --zone bogus >/dev/null 2>&1; echo $?)" 1
+t_eq "non-root nvmzone hotadd: exit 1" \
+	"$(as_nobody nvmzone hotadd "$daxa" >/tmp/chk 2>&1; echo $?)" 1
+t_run "  ... Permission denied, nothing changed" \
+	sh -c "cat /tmp/chk; grep -Eq 'Permission denied|Operation not permitted' /tmp/chk && test \"\$(daxctl list -d $daxa | grep -o '\"mode\":\"[a-z-]*\"')\" = '\"mode\":\"devdax\"'"
+
+# --- the memmap on the memory itself (memory_hotplug.memmap_on_memory=1) ----
+t_eq "$daxa/memmap_on_memory is 0, mode 644" \
+	"$(cat $dev/memmap_on_memory) $(stat -c %a $dev/memmap_on_memory)" "0 644"
+for v in "" "maybe" "2" "-1" "1 1"; do
+	t_run "memmap_on_memory refuses '$v' (EINVAL, unchanged)" \
+		expect_err "Invalid argument" $dev/memmap_on_memory "$v"
+done
+nb=$(echo $(dax_range $daxa) | awk '{print $2 - $1 + 1}')
+sync; echo 3 >/proc/sys/vm/drop_caches
+f0=$(meminfo_kb MemFree 0)
+t_run "kmem_zone=nvm, memmap in DRAM: bind $daxa" kmem_as nvm
+f1=$(meminfo_kb MemFree 0)
+t_eq "present - managed = 0 without memmap_on_memory" \
+	"$(( $(zone_pages 1 NVM present) - $(zone_pages 1 NVM managed) ))" 0
+t_run "back to devdax" to_devdax
+t_run "memmap_on_memory=1 accepted" sh -c "echo 1 > $dev/memmap_on_memory"
+sync; echo 3 >/proc/sys/vm/drop_caches
+f2=$(meminfo_kb MemFree 0)
+t_run "kmem_zone=nvm, memmap on the memory: bind $daxa" kmem_as nvm
+f3=$(meminfo_kb MemFree 0)
+t_eq "$daxa is online in ZONE_NVM" "$(dax_states $daxa)/$(dax_zones $daxa)" "online/NVM"
+t_eq "present - managed = 512 memmap pages per block ($nb blocks)" \
+	"$(( $(zone_pages 1 NVM present) - $(zone_pages 1 NVM managed) ))" "$((nb * 512))"
+without=$((f0 - f1)); with=$((f2 - f3))
+t_run "DRAM for the memmap of $((nb * BS >> 20)) MiB: ${without} kB without, ${with} kB with" \
+	test "$((with + 2048))" -lt "$without"
+t_run "offline and remove with the memmap on the memory" to_devdax
+t_eq "NVMTotal back to $nvm0 kB" "$(nvm_kb)" "$nvm0"
+echo 0 > $dev/memmap_on_memory
+
+# --- add/remove cycles leave the counters where they were -----------------
+echo default > $dev/kmem_zone
+free0=$(zone_pages 1 NVM present)
+blocks0=$(block_count)
+for c in 1 2 3; do
+	daxctl reconfigure-device -m system-ram --no-online "$daxa" >/dev/null 2>&1 &&
+	daxctl reconfigure-device -m devdax -f "$daxa" >/dev/null 2>&1 || break
+done
+t_run "3 add/remove cycles done ($c)" test "$c" = 3
+t_run "NVM present, NVMTotal, MemTotal, block count as before" \
+	test "$(zone_pages 1 NVM present) $(nvm_kb) $(meminfo_kb MemTotal) $(block_count)" = "$free0 $nvm0 $mem0 $blocks0"
+
+# --- DRAM refuses online_nvm ----------------------------------------------
+block_ids >/tmp/blocks.before
+t_run "hot-add a 512 MiB pc-dimm on node 0" hostctl hotadd kd0 512M 0
+wait_for 10 "test \$(block_count) -gt $blocks0"
+dimm=$(block_ids | grep -vxF -f /tmp/blocks.before | head -n 1)
+t_run "pc-dimm block memory$dimm does not list NVM ($(block_zones $dimm))" \
+	sh -c "! grep -qw NVM $MEMDIR/memory$dimm/valid_zones"
+t_run "pc-dimm block refuses online_nvm with EINVAL" \
+	expect_err "Invalid argument" $MEMDIR/memory$dimm/state online_nvm
+t_eq "pc-dimm block still offline" "$(block_state $dimm)" offline
+t_eq "nvmzone online --blocks $dimm --zone nvm: exit 1" \
+	"$(nvmzone online --blocks "$dimm" --zone nvm >/tmp/chk 2>&1; echo $?)" 1
+t_eq "pc-dimm block still offline" "$(block_state $dimm)" offline
+t_run "hot-remove the pc-dimm" hostctl hotremove kd0
+t_run "namespaces destroyed" ndctl destroy-namespace -f all -r "$region"
+t_end
