@@ -151,6 +151,25 @@ pattern_rw() {
 	cmp /tmp/pat /tmp/back
 }
 
+# fsdax_mount DEV: ext2 on a pmem block device, mounted -o dax, keeps a
+# file across a remount
+fsdax_mount() {
+	mke2fs -q -b 4096 "$1" && mkdir -p /mnt/dax && mount -t ext2 -o dax "$1" /mnt/dax &&
+	dd if=/dev/urandom of=/mnt/dax/f bs=1M count=2 2>/dev/null && md5sum /mnt/dax/f >/tmp/sum &&
+	umount /mnt/dax && mount -t ext2 -o dax "$1" /mnt/dax && md5sum -c /tmp/sum &&
+	{ grep '/mnt/dax' /proc/mounts; grep -q '/mnt/dax ext2 .*dax' /proc/mounts; } && umount /mnt/dax
+}
+
+# region_on_node NODE: the NFIT region whose memory targets NODE
+region_on_node() {
+	local r
+	for r in /sys/bus/nd/devices/region*; do
+		[ -e "$r/mappings" ] && [ "$(cat "$r/mappings")" -gt 0 ] &&
+			[ "$(cat "$r/target_node")" = "$1" ] && { basename "$r"; return 0; }
+	done
+	return 1
+}
+
 # nfit_region: the region of the NFIT NVDIMM (not the e820 one)
 nfit_region() {
 	local r

@@ -47,7 +47,8 @@ expect_err() {
 	[ "$(cat "$2")" = "$before" ] || { echo "$2 changed to $(cat "$2")"; return 1; }
 }
 
-region=$(nfit_region)
+region=$(region_on_node 1)
+t_run "NVDIMM region on node 1 ($region)" test -n "$region"
 t_run "label space initialised" reset_labels "$region"
 daxa=$(ndctl create-namespace -r "$region" -m devdax -s 384M 2>&1 | json_field chardev)
 daxb=$(ndctl create-namespace -r "$region" -m devdax -s 384M 2>&1 | json_field chardev)
@@ -85,10 +86,50 @@ t_run "non-root cannot write $daxa/kmem_zone (EACCES)" \
 t_run "no node directory without NVM memory" test ! -e $NVM/nodes/node1
 t_ksft /nvmtest/bin/nvm_prctl_test
 
+# --- the memmap on the memory itself (memory_hotplug.memmap_on_memory=1) ----
+# First, while neither device was ever memory: the DRAM a memmap takes is
+# seen only on a range's first hot-add (freed memmap pages may sit on the
+# per-cpu lists and serve the next one).
+da=/sys/bus/dax/devices/$daxa db=/sys/bus/dax/devices/$daxb
+t_eq "$daxa/memmap_on_memory is 0, mode 644" \
+	"$(cat $da/memmap_on_memory) $(stat -c %a $da/memmap_on_memory)" "0 644"
+for v in "" "maybe" "2" "-1" "1 1" "0x1"; do
+	t_run "memmap_on_memory refuses '$v' (EINVAL, unchanged)" \
+		expect_err "Invalid argument" $da/memmap_on_memory "$v"
+done
+nb=$(echo $(dax_range $daxa) | awk '{print $2 - $1 + 1}')
+sync; echo 3 >/proc/sys/vm/drop_caches
+f0=$(meminfo_kb MemFree 0)
+t_run "kmem_zone=nvm, memmap in DRAM: bind $daxa" \
+	sh -c "echo nvm > $da/kmem_zone && daxctl reconfigure-device -m system-ram --no-online $daxa"
+f1=$(meminfo_kb MemFree 0)
+t_eq "$daxa is online in ZONE_NVM" "$(dax_states $daxa)/$(dax_zones $daxa)" "online/NVM"
+t_eq "present - managed = 0 without memmap_on_memory" \
+	"$(( $(zone_pages 1 NVM present) - $(zone_pages 1 NVM managed) ))" 0
+t_run "back to devdax" daxctl reconfigure-device -m devdax -f "$daxa"
+t_run "$daxb: memmap_on_memory=1 accepted" sh -c "echo 1 > $db/memmap_on_memory"
+sync; echo 3 >/proc/sys/vm/drop_caches
+f2=$(meminfo_kb MemFree 0)
+t_run "kmem_zone=nvm, memmap on the memory: bind $daxb" \
+	sh -c "echo nvm > $db/kmem_zone && daxctl reconfigure-device -m system-ram --no-online $daxb"
+f3=$(meminfo_kb MemFree 0)
+nbb=$(echo $(dax_range $daxb) | awk '{print $2 - $1 + 1}')
+t_eq "$daxb is online in ZONE_NVM" "$(dax_states $daxb)/$(dax_zones $daxb)" "online/NVM"
+t_eq "present - managed = 512 memmap pages per block ($nbb blocks)" \
+	"$(( $(zone_pages 1 NVM present) - $(zone_pages 1 NVM managed) ))" "$((nbb * 512))"
+without=$((f0 - f1)); with=$((f2 - f3))
+t_run "DRAM for the memmap of $((nb * BS >> 20)) MiB: ${without} kB without, ${with} kB with" \
+	test "$without" -ge 3072 -a "$with" -le 1024
+t_run "offline and remove $daxb with the memmap on the memory" \
+	daxctl reconfigure-device -m devdax -f "$daxb"
+t_eq "NVM zone empty again" "$(zone_pages 1 NVM present)" 0
+echo 0 >$db/memmap_on_memory; echo default >$da/kmem_zone; echo default >$db/kmem_zone
+
 # --- hot-add into ZONE_NVM with the unmodified daxctl --------------------
 mem0=$(meminfo_kb MemTotal)
 nvm0=$(nvm_kb)
 scrub0=$(stat_of scrubbed_pages)
+on0=$(stat_of online_pages)
 t_run "kmem_default_zone=nvm accepted" sh -c "echo nvm > $NVM/kmem_default_zone"
 t_run "daxctl reconfigure-device --mode=system-ram --no-online $daxa" \
 	daxctl reconfigure-device --mode=system-ram --no-online "$daxa"
@@ -106,9 +147,24 @@ t_eq "node 1 has no DRAM zone" "$(zone_pages 1 Movable present)$(zone_pages 1 No
 t_run "nodes/node1 appeared" test -d $NVM/nodes/node1
 t_run "nodes/node1/present_pages matches zoneinfo" \
 	test "$(cat $NVM/nodes/node1/present_pages)" = "$(zone_pages 1 NVM present)"
-t_eq "stats/online_pages = $((nblk * BS / 4096))" "$(stat_of online_pages)" "$((nblk * BS / 4096))"
+t_eq "stats/online_pages grew by $((nblk * BS / 4096))" "$(( $(stat_of online_pages) - on0 ))" "$((nblk * BS / 4096))"
 t_eq "every page was scrubbed" "$(( $(stat_of scrubbed_pages) - scrub0 ))" "$((nblk * BS / 4096))"
 t_run "lsmem reports the NVM blocks" sh -c "lsmem -o +ZONES | grep -q NVM"
+
+# --- ZONE_DEVICE beside ZONE_NVM: fsdax and devdax on the second NVDIMM -----
+region2=$(region_on_node 0)
+t_run "second NVDIMM region on node 0 ($region2)" test -n "$region2"
+t_run "second NVDIMM: label space initialised" reset_labels "$region2"
+nvmp=$(zone_pages 1 NVM present)
+ddax=$(ndctl create-namespace -r "$region2" -m devdax -s 256M 2>&1 | json_field chardev)
+t_run "devdax namespace on it gives /dev/$ddax" test -c "/dev/$ddax"
+NVMTEST_DAX=/dev/$ddax t_ksft /nvmtest/bin/dax_mmap_test
+pmem=$(ndctl create-namespace -r "$region2" -m fsdax -s 256M 2>&1 | json_field blockdev)
+t_run "fsdax namespace on it gives /dev/$pmem" test -b "/dev/$pmem"
+t_run "fsdax pmem holds data" pattern_rw "/dev/$pmem" 8
+t_run "ext2 on fsdax mounts with -o dax and keeps a file" fsdax_mount "/dev/$pmem"
+t_eq "ZONE_NVM unchanged beside them" "$(zone_pages 1 NVM present) $(dax_zones $daxa)" "$nvmp NVM"
+t_run "second NVDIMM's namespaces destroyed" ndctl destroy-namespace -f all -r "$region2"
 
 # --- a placed process; hot-remove under it ------------------------------
 # nvm_hold talks over two fifos: commands in on fd 7, answers out on fd 8
@@ -230,47 +286,57 @@ t_eq "non-root nvmzone hotadd: exit 1" \
 t_run "  ... Permission denied, nothing changed" \
 	sh -c "cat /tmp/chk; grep -Eq 'Permission denied|Operation not permitted' /tmp/chk && test \"\$(daxctl list -d $daxa | grep -o '\"mode\":\"[a-z-]*\"')\" = '\"mode\":\"devdax\"'"
 
-# --- the memmap on the memory itself (memory_hotplug.memmap_on_memory=1) ----
-t_eq "$daxa/memmap_on_memory is 0, mode 644" \
-	"$(cat $dev/memmap_on_memory) $(stat -c %a $dev/memmap_on_memory)" "0 644"
-for v in "" "maybe" "2" "-1" "1 1"; do
-	t_run "memmap_on_memory refuses '$v' (EINVAL, unchanged)" \
-		expect_err "Invalid argument" $dev/memmap_on_memory "$v"
+# --- known-bad persistent memory is never handed out ------------------------
+kpf_offline() { echo $(( ($(dd if=/proc/kpageflags bs=8 skip=$1 count=1 2>/dev/null | od -An -tu8 | tr -d ' ') >> 23) & 1 )); }
+t_eq "badblocks is empty, mode 600" "$(wc -l <$NVM/badblocks) $(stat -c %a $NVM/badblocks)" "0 600"
+set -- $(dax_range $daxa)
+bad=$(printf '0x%x' $(($1 * BS + 0x100000)))
+for v in "" "$bad" "$bad 0" "$bad -1" "$bad 0x1000 7" "0x1000 0x1000" \
+	 "$bad 0xffffffffffffffff" "zz 0x1000" "$bad 0x1000x"; do
+	t_run "badblocks refuses '$v' (EINVAL, unchanged)" expect_err "Invalid argument" $NVM/badblocks "$v"
 done
-nb=$(echo $(dax_range $daxa) | awk '{print $2 - $1 + 1}')
-sync; echo 3 >/proc/sys/vm/drop_caches
-f0=$(meminfo_kb MemFree 0)
-t_run "kmem_zone=nvm, memmap in DRAM: bind $daxa" kmem_as nvm
-f1=$(meminfo_kb MemFree 0)
-t_eq "present - managed = 0 without memmap_on_memory" \
-	"$(( $(zone_pages 1 NVM present) - $(zone_pages 1 NVM managed) ))" 0
-t_run "back to devdax" to_devdax
-t_run "memmap_on_memory=1 accepted" sh -c "echo 1 > $dev/memmap_on_memory"
-sync; echo 3 >/proc/sys/vm/drop_caches
-f2=$(meminfo_kb MemFree 0)
-t_run "kmem_zone=nvm, memmap on the memory: bind $daxa" kmem_as nvm
-f3=$(meminfo_kb MemFree 0)
-t_eq "$daxa is online in ZONE_NVM" "$(dax_states $daxa)/$(dax_zones $daxa)" "online/NVM"
-t_eq "present - managed = 512 memmap pages per block ($nb blocks)" \
-	"$(( $(zone_pages 1 NVM present) - $(zone_pages 1 NVM managed) ))" "$((nb * 512))"
-without=$((f0 - f1)); with=$((f2 - f3))
-t_run "DRAM for the memmap of $((nb * BS >> 20)) MiB: ${without} kB without, ${with} kB with" \
-	test "$((with + 2048))" -lt "$without"
-t_run "offline and remove with the memmap on the memory" to_devdax
+t_run "declare 3 pages at $bad bad" sh -c "echo '$bad 0x3000' > $NVM/badblocks"
+t_eq "badblocks lists the range" "$(cat $NVM/badblocks)" "$bad 0x3000"
+t_run "an overlapping range" sh -c "echo '$(printf '0x%x' $((bad + 0x1000))) 0x1000' > $NVM/badblocks"
+t_eq "  ... merges into it" "$(cat $NVM/badblocks)" "$bad 0x3000"
+t_eq "non-root cannot read badblocks" \
+	"$(as_nobody cat $NVM/badblocks 2>&1 | grep -c 'Permission denied')" 1
+t_run "kmem_zone=nvm: bind $daxa" kmem_as nvm
+t_eq "stats/badblock_pages = 3" "$(stat_of badblock_pages)" 3
+t_eq "NVM present - managed = 3" "$(( $(zone_pages 1 NVM present) - $(zone_pages 1 NVM managed) ))" 3
+pfn=$((bad / 4096))
+t_eq "the 3 pages are PageOffline (kpageflags), the next is not" \
+	"$(kpf_offline $pfn)$(kpf_offline $((pfn + 1)))$(kpf_offline $((pfn + 2)))$(kpf_offline $((pfn + 3)))" "1110"
+t_run "dmesg reports them" sh -c "dmesg | grep -q 'is known bad: withheld'"
+/nvmtest/bin/nvm_hold 250 </tmp/hold.in >/tmp/hold.out &
+hold_pid=$!
+exec 7>/tmp/hold.in 8</tmp/hold.out
+read -r -t 120 ready pages innvm <&8
+t_run "a placed process fills ZONE_NVM ($innvm of $pages pages there)" test "$innvm" -gt 60000
+res=$(hold_check "$(printf '%x %x' $bad $((bad + 0x3000)))")
+t_eq "none of its pages is a bad page" "${res%% *} ${res##* }" "ok 0"
+echo quit >&7
+wait "$hold_pid"
+exec 7>&- 8<&-
+t_run "offline and remove $daxa with withheld pages" to_devdax
+t_eq "stats/badblock_pages back to 0" "$(stat_of badblock_pages)" 0
 t_eq "NVMTotal back to $nvm0 kB" "$(nvm_kb)" "$nvm0"
-echo 0 > $dev/memmap_on_memory
 
 # --- add/remove cycles leave the counters where they were -----------------
 echo default > $dev/kmem_zone
 free0=$(zone_pages 1 NVM present)
+nvmfree0=$(awk '/^Node 1, zone +NVM/ {z=1} z && /pages free/ {print $3; exit}' /proc/zoneinfo)
+nvmf0=$(meminfo_kb NVMFree)
 blocks0=$(block_count)
 for c in 1 2 3; do
 	daxctl reconfigure-device -m system-ram --no-online "$daxa" >/dev/null 2>&1 &&
+	test "$(dax_zones $daxa)" = NVM &&
 	daxctl reconfigure-device -m devdax -f "$daxa" >/dev/null 2>&1 || break
 done
 t_run "3 add/remove cycles done ($c)" test "$c" = 3
-t_run "NVM present, NVMTotal, MemTotal, block count as before" \
-	test "$(zone_pages 1 NVM present) $(nvm_kb) $(meminfo_kb MemTotal) $(block_count)" = "$free0 $nvm0 $mem0 $blocks0"
+t_eq "NVM present and free pages, NVMTotal, NVMFree, MemTotal, block count as before" \
+	"$(zone_pages 1 NVM present) $(awk '/^Node 1, zone +NVM/ {z=1} z && /pages free/ {print $3; exit}' /proc/zoneinfo) $(nvm_kb) $(meminfo_kb NVMFree) $(meminfo_kb MemTotal) $(block_count)" \
+	"$free0 $nvmfree0 $nvm0 $nvmf0 $mem0 $blocks0"
 
 # --- DRAM refuses online_nvm ----------------------------------------------
 block_ids >/tmp/blocks.before
