@@ -39,8 +39,7 @@ static const struct nz_cmd commands[] = {
 	{ "help", cmd_help, "show this help, or a command's", NULL },
 	{ "mirror", NULL, "show and set mirrored memory",
 	  "kernel support for MIGRATE_MIRROR (mirrormem=, vm.mirrorable)" },
-	{ "watch", NULL, "follow zone counters over time",
-	  "a later nvmzone release" },
+	{ "watch", cmd_watch, "follow the ZONE_NVM counters over time", NULL },
 	{ "run", NULL, "run a program with its memory in ZONE_NVM",
 	  "kernel support for ZONE_NVM placement (madvise, prctl)" },
 };

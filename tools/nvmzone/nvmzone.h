@@ -160,6 +160,7 @@ int cmd_online(int argc, char **argv);
 int cmd_offline(int argc, char **argv);
 int cmd_hotadd(int argc, char **argv);
 int cmd_hotremove(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 /* ---- memblock.c: memory blocks, shared by blocks and devices ---- */
 

@@ -194,3 +194,27 @@ with open(path, 'r+b' if os.path.exists(path) else 'wb') as f:
 	f.write(struct.pack('<Q', flags) * count)
 PY
 }
+
+# mk_watch ROOT: mk_hotplug with every file of /sys/kernel/mm/nvm/stats and
+# nodes/nodeN/managed_pages (node 2: dax1.0's 1G); the counters have
+# different values
+mk_watch()
+{
+	local r="$1" n="$1/sys/kernel/mm/nvm"
+
+	mk_hotplug "$r"
+	echo 5000 >"$n/stats/alloc_pages"
+	echo 7 >"$n/stats/alloc_fail"
+	echo 3 >"$n/stats/alloc_fallback"
+	echo 262144 >"$n/stats/scrubbed_pages"
+	echo 262144 >"$n/stats/online_pages"
+	echo 65536 >"$n/stats/offline_pages"
+	echo 1200 >"$n/stats/offline_migrated_nvm"
+	echo 34 >"$n/stats/offline_migrated_dram"
+	echo 2 >"$n/stats/offline_refused"
+	echo 16 >"$n/stats/badblock_pages"
+	echo 131072 >"$n/nodes/node0/managed_pages"
+	echo 262144 >"$n/nodes/node1/managed_pages"
+	echo 262144 >"$n/nodes/node2/managed_pages"
+	echo 1000 >"$n/nodes/node2/free_pages"
+}

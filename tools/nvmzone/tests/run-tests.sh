@@ -189,7 +189,7 @@ test_help_version()
 
 test_not_implemented()
 {
-	for cmd in mirror watch run; do
+	for cmd in mirror run; do
 		nz $cmd foo
 		expect_rc 1
 		err_has "nvmzone: $cmd: not implemented yet; it comes with "
@@ -197,7 +197,7 @@ test_not_implemented()
 	nz run
 	err_has "placement"
 	nz --help
-	out_lacks '^  (online|offline|hotadd|hotremove) .*not implemented'
+	out_lacks '^  (online|offline|hotadd|hotremove|watch) .*not implemented'
 	out_has '^  mirror .*\(not implemented yet\)$'
 }
 
@@ -953,7 +953,7 @@ test_man_covers_options()
 {
 	local cmd opt
 
-	for cmd in online offline hotadd hotremove; do
+	for cmd in online offline hotadd hotremove watch; do
 		nz $cmd --help
 		expect_rc 0
 		for opt in $(grep -oE -- '--[a-z-]+' "$T/out" | sort -u); do
@@ -962,12 +962,275 @@ test_man_covers_options()
 				fail "nvmzone.8 lacks $opt of $cmd --help"
 		done
 	done
-	for cmd in online offline hotadd hotremove; do
+	for cmd in online offline hotadd hotremove watch; do
 		grep -q "^\.BI \"$cmd " "$HERE/../nvmzone.8" ||
 			fail "nvmzone.8 has no entry for $cmd"
 	done
-	! grep -q 'hotadd.*Not implemented' "$HERE/../nvmzone.8" ||
-		fail "nvmzone.8 still says hotadd is not implemented"
+	! grep -qE '(hotadd|watch).*Not implemented' "$HERE/../nvmzone.8" ||
+		fail "nvmzone.8 still says hotadd or watch is not implemented"
+	! grep -A1 '^\.B watch$' "$HERE/../nvmzone.8" | grep -q 'Not implemented' ||
+		fail "nvmzone.8 still says watch is not implemented"
+}
+
+# ---- watch ----
+
+NVMS=/sys/kernel/mm/nvm/stats
+
+# wline TIME TOTAL FREE ALLOC FAIL FALLBACK SCRUBBED ONLINE OFFLINE MIG_NVM
+#	MIG_DRAM REFUSED BADBLOCK: a line of watch -b, in its column widths
+wline()
+{
+	printf '%8s %14s %14s %9s %6s %8s %8s %7s %7s %7s %8s %7s %8s\n' "$@"
+}
+
+# set_file FILE VALUE: change a file at once (a reader never sees it empty)
+set_file()
+{
+	echo "$2" >"$1.new"
+	mv "$1.new" "$1"
+}
+
+# wait_lines N: until stdout of the watch in the background has N lines
+wait_lines()
+{
+	local i
+
+	for i in $(seq 200); do
+		[ "$(wc -l <"$T/out")" -ge "$1" ] && return 0
+		sleep 0.05
+	done
+	fail "no $1 lines after 10 seconds"
+}
+
+test_watch_first_line()
+{
+	mk_watch "$T/r"
+	nz --sysroot "$T/r" watch -b 0.01 1
+	expect_rc 0
+	err_empty
+	out_is "$(wline TIME TOTAL FREE ALLOC FAIL FALLBACK SCRUBBED ONLINE \
+		OFFLINE MIG_NVM MIG_DRAM REFUSED BADBLOCK
+	wline 0.00 $((655360 * PAGE)) $((394008 * PAGE)) 5000 7 3 262144 \
+		262144 65536 1200 34 2 16)"
+	# human sizes by default (4K pages: 2.5G managed, 1.5G free)
+	nz watch 0.5 1 --noheadings --sysroot "$T/r"
+	expect_rc 0
+	out_is '    0.00    2.5G    1.5G      5000      7        3   262144  262144   65536    1200       34       2       16'
+}
+
+test_watch_count_header()
+{
+	mk_watch "$T/r"
+	nz --sysroot "$T/r" watch -n 0.01 3
+	expect_rc 0
+	[ "$(wc -l <"$T/out")" -eq 3 ] || fail "expected 3 lines"
+	[ "$(grep -cE '^ +[0-9]+\.[0-9]{2} .* 16$' "$T/out")" -eq 3 ] ||
+		fail "expected 3 lines of values"
+	# the header again after 20 lines
+	nz --sysroot "$T/r" watch 0.01 22
+	expect_rc 0
+	[ "$(wc -l <"$T/out")" -eq 24 ] || fail "expected 24 lines"
+	[ "$(grep -n '^ *TIME ' "$T/out" | cut -d: -f1 | tr '\n' ' ')" = "1 22 " ] ||
+		fail "expected the header on lines 1 and 22"
+}
+
+test_watch_deltas()
+{
+	local n="$T/r/sys/kernel/mm/nvm" pid
+
+	mk_watch "$T/r"
+	rc=0
+	"$NVMZONE" --sysroot "$T/r" watch -b -n 1.5 2 >"$T/out" 2>"$T/err" &
+	pid=$!
+	wait_lines 1
+	# between the two samples (1.5 seconds apart)
+	set_file "$n/stats/alloc_pages" 5100
+	set_file "$n/stats/online_pages" 294912
+	set_file "$n/stats/badblock_pages" 24
+	set_file "$n/nodes/node2/managed_pages" 131072
+	set_file "$n/nodes/node2/free_pages" 0
+	wait $pid || rc=$?
+	expect_rc 0
+	err_empty
+	[ "$(wc -l <"$T/out")" -eq 2 ] || fail "expected 2 lines"
+	sed -n 1p "$T/out" | grep -qF "$(wline 0.00 $((655360 * PAGE)) \
+		$((394008 * PAGE)) 5000 7 3 262144 262144 65536 1200 34 2 16)" ||
+		fail "first line: not the values since boot"
+	# counters: the change; BADBLOCK, TOTAL and FREE: the values
+	sed -n 2p "$T/out" | grep -qE "^ +1\.[5-9][0-9] $(wline '' \
+		$((524288 * PAGE)) $((393008 * PAGE)) 100 0 0 0 32768 0 0 0 0 \
+		24 | cut -c10-)\$" || fail "second line: not the changes"
+}
+
+test_watch_sigint()
+{
+	local pid
+
+	mk_watch "$T/r"
+	rc=0
+	# a COUNT, so that it ends should the signal not stop it
+	"$NVMZONE" --sysroot "$T/r" watch -n 0.05 200 >"$T/out" 2>"$T/err" &
+	pid=$!
+	wait_lines 2
+	kill -INT $pid
+	wait $pid || rc=$?
+	expect_rc 0
+	err_empty
+	[ "$(wc -l <"$T/out")" -lt 100 ] || fail "SIGINT did not stop it"
+	[ "$(tail -c1 "$T/out" | od -An -c | tr -d ' ')" = '\n' ] ||
+		fail "the last line is cut"
+}
+
+# nzt ARGS...: nz, killed after 10 seconds (a watch that should have been
+# refused would run until interrupted)
+nzt()
+{
+	rc=0
+	timeout 10 "$NVMZONE" "$@" >"$T/out" 2>"$T/err" || rc=$?
+}
+
+test_watch_bad_args()
+{
+	local a
+
+	mk_watch "$T/r"
+	for a in 0 -1 -0.5 0.001 86401; do
+		nzt --sysroot "$T/r" watch -- "$a"
+		expect_rc 1
+		err_has "nvmzone: invalid interval '$a': must be from 0.01 to 86400 seconds"
+		[ ! -s "$T/out" ] || fail "output with interval $a"
+	done
+	for a in abc 1x '' . 1.2.3 1e3 0x10 ' 1'; do
+		nzt --sysroot "$T/r" watch -- "$a" 1
+		expect_rc 1
+		err_has "nvmzone: invalid interval '$a': expected seconds, such as 2 or 0.5"
+		[ ! -s "$T/out" ] || fail "output with interval '$a'"
+	done
+	for a in 0 -1 abc 1.5 2x ''; do
+		nzt --sysroot "$T/r" watch -- 0.01 "$a"
+		expect_rc 1
+		err_has "nvmzone: invalid count '$a': expected a positive number of lines"
+		[ ! -s "$T/out" ] || fail "output with count '$a'"
+	done
+	nzt --sysroot "$T/r" watch 1 2 3
+	expect_rc 1
+	err_has "nvmzone: unexpected argument: 3"
+	nzt --sysroot "$T/r" watch -o ALLOC 1 1
+	expect_rc 1
+	err_has "Try 'nvmzone watch --help'."
+}
+
+test_watch_json()
+{
+	mk_watch "$T/r"
+	nz --sysroot "$T/r" watch -J 0.01 3
+	expect_rc 0
+	err_empty
+	[ "$(wc -l <"$T/out")" -eq 3 ] || fail "expected 3 lines"
+	python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' \
+		<"$T/out" || fail "not JSON lines"
+	python3 - "$T/out" <<'PY' || fail "JSON lines: wrong values"
+import json, sys
+j = [json.loads(l) for l in open(sys.argv[1])]
+keys = ["time", "total", "free", "alloc", "fail", "fallback", "scrubbed",
+	"online", "offline", "mig_nvm", "mig_dram", "refused", "badblock"]
+assert all(list(o) == keys for o in j), j
+assert j[0]["time"] == 0 and j[0]["total"] == "2.5G" and j[0]["free"] == "1.5G"
+assert j[0]["alloc"] == 5000 and j[0]["mig_dram"] == 34, j[0]
+assert all(o["alloc"] == 0 and o["online"] == 0 for o in j[1:]), j
+assert all(o["badblock"] == 16 for o in j), j
+assert 0 < j[1]["time"] < j[2]["time"], j
+PY
+	nz --sysroot "$T/r" watch --json --bytes 0.01 1
+	expect_rc 0
+	python3 - "$T/out" $((655360 * PAGE)) <<'PY' || fail "JSON -b: wrong sizes"
+import json, sys
+j = [json.loads(l) for l in open(sys.argv[1])]
+assert len(j) == 1 and j[0]["total"] == int(sys.argv[2]), j
+PY
+}
+
+test_watch_meminfo_fallback()
+{
+	mk_nvm "$T/r"
+	rm -r "$T/r/sys/kernel/mm/nvm"
+	printf 'pgalloc_normal 5\npgalloc_nvm 42\nnvm_alloc_fail 2\nnvm_alloc_fallback 1\n' \
+		>"$T/r/proc/vmstat"
+	nz --sysroot "$T/r" watch -b 0.01 1
+	expect_rc 0
+	out_is "    TIME          TOTAL           FREE     ALLOC   FAIL FALLBACK
+    0.00     1610612736     1606942720        42      2        1"
+	err_has "nvmzone: this kernel has no ZONE_NVM statistics (no $T/r/sys/kernel/mm/nvm): SCRUBBED, ONLINE, OFFLINE, MIG_NVM, MIG_DRAM, REFUSED, BADBLOCK not shown"
+	[ "$(wc -l <"$T/err")" -eq 1 ] || fail "expected one note"
+	# without /proc/vmstat: the sizes only
+	rm "$T/r/proc/vmstat"
+	nz --sysroot "$T/r" watch -n 0.01 1
+	expect_rc 0
+	out_is '    0.00    1.5G    1.5G'
+	err_has ": ALLOC, FAIL, FALLBACK, SCRUBBED, ONLINE,"
+	# /sys/kernel/mm/nvm without nodes/ (and stats/): meminfo too
+	mk_nvm "$T/r2"
+	nz --sysroot "$T/r2" watch -b -n 0.01 1
+	expect_rc 0
+	out_is '    0.00     1610612736     1606942720'
+	err_has "no ZONE_NVM statistics (no $T/r2/sys/kernel/mm/nvm/stats): ALLOC,"
+}
+
+test_watch_missing_features()
+{
+	local s="$T/r$NVMS"
+
+	mk_watch "$T/r"
+	rm "$s/offline_migrated_nvm" "$s/offline_migrated_dram" \
+		"$s/offline_refused" "$s/badblock_pages" "$s/alloc_pages" \
+		"$s/alloc_fail" "$s/alloc_fallback"
+	# /proc/vmstat has the allocation counts too
+	printf 'pgalloc_nvm 42\nnvm_alloc_fail 2\nnvm_alloc_fallback 1\n' \
+		>"$T/r/proc/vmstat"
+	nz --sysroot "$T/r" watch 0.01 1
+	expect_rc 0
+	out_is '    TIME   TOTAL    FREE     ALLOC   FAIL FALLBACK SCRUBBED  ONLINE OFFLINE
+    0.00    2.5G    1.5G        42      2        1   262144  262144   65536'
+	err_has "nvmzone: this kernel has no ZONE_NVM offline migration statistics (no $s/offline_migrated_nvm): MIG_NVM, MIG_DRAM, REFUSED not shown"
+	err_has "nvmzone: this kernel has no ZONE_NVM badblocks (no $s/badblock_pages): BADBLOCK not shown"
+	[ "$(wc -l <"$T/err")" -eq 2 ] || fail "expected two notes"
+}
+
+test_watch_no_nvm()
+{
+	mk_stock "$T/r"
+	nz --sysroot "$T/r" watch 0.01 1
+	expect_rc 1
+	err_has "nvmzone: this kernel has no ZONE_NVM support (no $T/r/sys/kernel/mm/nvm, no NVMTotal in /proc/meminfo): nothing to watch"
+	[ ! -s "$T/out" ] || fail "output without ZONE_NVM"
+}
+
+test_watch_read_error()
+{
+	mk_watch "$T/r"
+	rm "$T/r$NVMS/alloc_fail"
+	mkdir "$T/r$NVMS/alloc_fail"
+	nz --sysroot "$T/r" watch 0.01 1
+	expect_rc 1
+	err_has "nvmzone: cannot read ZONE_NVM statistics: $T/r$NVMS/alloc_fail: Is a directory"
+	[ ! -s "$T/out" ] || fail "output on failure"
+	mk_watch "$T/r2"
+	echo bogus >"$T/r2/sys/kernel/mm/nvm/nodes/node1/managed_pages"
+	nz --sysroot "$T/r2" watch 0.01 1
+	expect_rc 1
+	err_has "nvmzone: cannot read ZONE_NVM pages: $T/r2/sys/kernel/mm/nvm/nodes/node1/managed_pages: Invalid argument"
+}
+
+test_watch_help()
+{
+	nz help watch
+	expect_rc 0
+	out_has '^Usage: nvmzone \[--sysroot DIR\] watch \[options\] \[INTERVAL \[COUNT\]\]$'
+	out_has '^ -J, --json +one JSON object per line'
+	out_has '^ MIG_DRAM +offline_migrated_dram +pages offlining moved to DRAM$'
+	nz watch -h
+	expect_rc 0
+	out_has '^ -n, --noheadings '
 }
 
 # ---- runner ----
