@@ -279,6 +279,10 @@ t_eq "placed data intact, now in DRAM" "$res" "ok 0 0"
 echo quit >&7
 wait "$hold_pid"
 exec 7>&- 8<&-
+nvmzone watch -b -n 0.2 3 >/tmp/watch 2>&1
+t_eq "nvmzone watch 0.2 3: three lines" "$(wc -l </tmp/watch)" 3
+t_eq "  ... the first shows NVM total = NVMTotal" \
+	"$(awk 'NR == 1 { print $2 }' /tmp/watch)" "$(( $(nvm_kb) * 1024 ))"
 t_eq "nvmzone hotadd dax9.9: exit 1" "$(nvmzone hotadd dax9.9 >/dev/null 2>&1; echo $?)" 1
 t_eq "nvmzone hotadd --zone bogus: exit 1" "$(nvmzone hotadd "$daxa" --zone bogus >/dev/null 2>&1; echo $?)" 1
 t_eq "non-root nvmzone hotadd: exit 1" \
