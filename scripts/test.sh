@@ -11,6 +11,10 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/test
+# One run at a time: a second one would delete this one's results.
+mkdir -p "$top/build"
+exec 9>"$top/build/.test.lock"
+flock -n 9 || { echo "make test: another make test is running (build/.test.lock)" >&2; exit 1; }
 rm -rf "$out"
 mkdir -p "$out"
 all=$out/results
@@ -73,6 +77,10 @@ initrd=$top/build/initramfs$sfx.cpio
 for s in ${SCENARIOS:-numa nvm nvm-badparam nfit hotplug movable kmem}; do
 	step "VM scenario $s: $(sed -n 's/^DESC="\(.*\)"$/\1/p' "$top/selftests/vm/scenarios/$s.conf")"
 	bash "$top/selftests/vm/run-scenario.sh" -q -k "$kernel" -r "$initrd" -o "$out/vm-$s" "$s"
+	# A scenario that could not be judged at all is a failure too.
+	mkdir -p "$out/vm-$s"
+	grep -qs "guest tests ran to the end" "$out/vm-$s/results" ||
+		echo "FAIL $s: the scenario produced no results (log: build/test/vm-$s)" >>"$out/vm-$s/results"
 	tee -a "$all" <"$out/vm-$s/results"
 	grep -qE '^(FAIL|SKIP)' "$out/vm-$s/results" && echo "   logs: build/test/vm-$s"
 	echo "   $(grep -c '^PASS' "$out/vm-$s/results") passed, $(grep -cE '^(FAIL|SKIP)' "$out/vm-$s/results") failed"

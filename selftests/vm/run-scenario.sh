@@ -58,6 +58,8 @@ W=$(cd "$W" && pwd)
 QEMU_ARGS=() CMDLINE= TIMEOUT=300 DESC=
 # shellcheck disable=SC1090
 . "$conf"
+# The debug kernel (KASAN, lockdep, debug_pagealloc) runs 3-5x slower.
+[ -z "${DEBUG:-}" ] || [ "$DEBUG" = 0 ] || TIMEOUT=$((TIMEOUT * 4))
 timeout=${timeout:-$TIMEOUT}
 
 if [ "$mode" = run ]; then

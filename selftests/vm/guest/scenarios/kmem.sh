@@ -89,7 +89,8 @@ t_ksft /nvmtest/bin/nvm_prctl_test
 # --- the memmap on the memory itself (memory_hotplug.memmap_on_memory=1) ----
 # First, while neither device was ever memory: the DRAM a memmap takes is
 # seen only on a range's first hot-add (freed memmap pages may sit on the
-# per-cpu lists and serve the next one).
+# per-cpu lists and serve the next one).  The 4 MiB memmap of 256 MiB must
+# be saved; the rest (page tables, KASAN shadow on debug kernels) is not.
 da=/sys/bus/dax/devices/$daxa db=/sys/bus/dax/devices/$daxb
 t_eq "$daxa/memmap_on_memory is 0, mode 644" \
 	"$(cat $da/memmap_on_memory) $(stat -c %a $da/memmap_on_memory)" "0 644"
@@ -119,7 +120,7 @@ t_eq "present - managed = 512 memmap pages per block ($nbb blocks)" \
 	"$(( $(zone_pages 1 NVM present) - $(zone_pages 1 NVM managed) ))" "$((nbb * 512))"
 without=$((f0 - f1)); with=$((f2 - f3))
 t_run "DRAM for the memmap of $((nb * BS >> 20)) MiB: ${without} kB without, ${with} kB with" \
-	test "$without" -ge 3072 -a "$with" -le 1024
+	test "$((without - with))" -ge 3072
 t_run "offline and remove $daxb with the memmap on the memory" \
 	daxctl reconfigure-device -m devdax -f "$daxb"
 t_eq "NVM zone empty again" "$(zone_pages 1 NVM present)" 0
@@ -222,9 +223,6 @@ kmem_as() { echo "$1" >$dev/kmem_zone && daxctl reconfigure-device -m system-ram
 to_devdax() { daxctl reconfigure-device -m devdax -f "$daxa"; }
 t_run "kmem_zone=movable: bind $daxa" kmem_as movable
 t_eq "$daxa is online in ZONE_MOVABLE" "$(dax_states $daxa)/$(dax_zones $daxa)" "online/Movable"
-t_run "back to devdax" to_devdax
-t_run "kmem_zone=normal: bind $daxa" kmem_as normal
-t_eq "$daxa is online in ZONE_NORMAL" "$(dax_states $daxa)/$(dax_zones $daxa)" "online/Normal"
 t_run "back to devdax" to_devdax
 t_run "kmem_zone=offline: bind $daxa" kmem_as offline
 t_eq "$daxa stays offline" "$(dax_states $daxa)" "offline"
@@ -356,5 +354,20 @@ t_eq "nvmzone online --blocks $dimm --zone nvm: exit 1" \
 	"$(nvmzone online --blocks "$dimm" --zone nvm >/tmp/chk 2>&1; echo $?)" 1
 t_eq "pc-dimm block still offline" "$(block_state $dimm)" offline
 t_run "hot-remove the pc-dimm" hostctl hotremove kd0
-t_run "namespaces destroyed" ndctl destroy-namespace -f all -r "$region"
+# Last, as it may not come back: ZONE_NORMAL memory can hold kernel
+# allocations that cannot move.  Stock behaviour; a KASAN kernel puts the
+# shadow of the hot-added memory there, so it never comes back there.
+db=/sys/bus/dax/devices/$daxb
+t_run "kmem_zone=normal: bind $daxb" \
+	sh -c "echo normal > $db/kmem_zone && daxctl reconfigure-device -m system-ram --no-online $daxb"
+t_eq "$daxb is online in ZONE_NORMAL" "$(dax_states $daxb)/$(dax_zones $daxb)" "online/Normal"
+if grep -qw kasan_save_stack /proc/kallsyms; then
+	out=$(daxctl reconfigure-device -m devdax -f "$daxb" 2>&1)
+	t_run "KASAN kernel: $daxb back to devdax, or refused with EBUSY" \
+		sh -c "test '$(daxctl list -d $daxb | json_field mode)' = devdax || echo '$out' | grep -q 'Device or resource busy'"
+else
+	t_run "$daxb back to devdax" daxctl reconfigure-device -m devdax -f "$daxb"
+fi
+[ "$(daxctl list -d $daxb | json_field mode)" = devdax ] &&
+	t_run "namespaces destroyed" ndctl destroy-namespace -f all -r "$region"
 t_end
