@@ -40,8 +40,7 @@ static const struct nz_cmd commands[] = {
 	{ "mirror", NULL, "show and set mirrored memory",
 	  "kernel support for MIGRATE_MIRROR (mirrormem=, vm.mirrorable)" },
 	{ "watch", cmd_watch, "follow the ZONE_NVM counters over time", NULL },
-	{ "run", NULL, "run a program with its memory in ZONE_NVM",
-	  "kernel support for ZONE_NVM placement (madvise, prctl)" },
+	{ "run", cmd_run, "run a program with its memory in ZONE_NVM", NULL },
 };
 
 static void usage(FILE *f)

@@ -19,6 +19,9 @@
 #define NZ_EXIT_OK 0
 #define NZ_EXIT_FAILURE 1
 #define NZ_EXIT_PARTIAL 64
+/* run: COMMAND could not be executed / was not found, as env(1) */
+#define NZ_EXIT_CANNOT_INVOKE 126
+#define NZ_EXIT_ENOENT 127
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -161,6 +164,7 @@ int cmd_offline(int argc, char **argv);
 int cmd_hotadd(int argc, char **argv);
 int cmd_hotremove(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 /* ---- memblock.c: memory blocks, shared by blocks and devices ---- */
 

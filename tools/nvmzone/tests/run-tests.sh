@@ -36,6 +36,8 @@ out_lacks()	{ ! grep -qE -- "$1" "$T/out" || fail "stdout has /$1/"; }
 err_has()	{ grep -qF -- "$1" "$T/err" || fail "stderr lacks '$1'"; }
 err_empty()	{ [ ! -s "$T/err" ] || fail "stderr not empty"; }
 out_is()	{ printf '%s\n' "$1" | diff -u - "$T/out" || fail "stdout differs"; }
+err_is()	{ printf '%s\n' "$1" | diff -u - "$T/err" || fail "stderr differs"; }
+out_empty()	{ [ ! -s "$T/out" ] || fail "stdout not empty"; }
 # json PYTHON-EXPR: parse stdout as JSON into j and assert the expression
 json()
 {
@@ -189,15 +191,11 @@ test_help_version()
 
 test_not_implemented()
 {
-	for cmd in mirror run; do
-		nz $cmd foo
-		expect_rc 1
-		err_has "nvmzone: $cmd: not implemented yet; it comes with "
-	done
-	nz run
-	err_has "placement"
+	nz mirror foo
+	expect_rc 1
+	err_has "nvmzone: mirror: not implemented yet; it comes with "
 	nz --help
-	out_lacks '^  (online|offline|hotadd|hotremove|watch) .*not implemented'
+	out_lacks '^  (online|offline|hotadd|hotremove|watch|run) .*not implemented'
 	out_has '^  mirror .*\(not implemented yet\)$'
 }
 
@@ -953,7 +951,7 @@ test_man_covers_options()
 {
 	local cmd opt
 
-	for cmd in online offline hotadd hotremove watch; do
+	for cmd in online offline hotadd hotremove watch run; do
 		nz $cmd --help
 		expect_rc 0
 		for opt in $(grep -oE -- '--[a-z-]+' "$T/out" | sort -u); do
@@ -962,7 +960,7 @@ test_man_covers_options()
 				fail "nvmzone.8 lacks $opt of $cmd --help"
 		done
 	done
-	for cmd in online offline hotadd hotremove watch; do
+	for cmd in online offline hotadd hotremove watch run; do
 		grep -q "^\.BI \"$cmd " "$HERE/../nvmzone.8" ||
 			fail "nvmzone.8 has no entry for $cmd"
 	done
@@ -970,6 +968,8 @@ test_man_covers_options()
 		fail "nvmzone.8 still says hotadd or watch is not implemented"
 	! grep -A1 '^\.B watch$' "$HERE/../nvmzone.8" | grep -q 'Not implemented' ||
 		fail "nvmzone.8 still says watch is not implemented"
+	! grep -A1 '^\.B run$' "$HERE/../nvmzone.8" | grep -q 'Not implemented' ||
+		fail "nvmzone.8 still says run is not implemented"
 }
 
 # ---- watch ----
@@ -1231,6 +1231,145 @@ test_watch_help()
 	nz watch -h
 	expect_rc 0
 	out_has '^ -n, --noheadings '
+}
+
+# ---- run ----
+#
+# This host's kernel has no PR_SET_NVM_PLACEMENT: prctl() fails with EINVAL
+# before run could execute anything, so these tests cover the options and
+# that error; executing COMMAND (exit status 126, 127, inheritance) is for
+# the VM tests, on the nvmzone kernel.
+
+RUN_EINVAL_SET="nvmzone run: this kernel has no ZONE_NVM placement (PR_SET_NVM_PLACEMENT: Invalid argument)"
+RUN_EINVAL_GET="nvmzone run: this kernel has no ZONE_NVM placement (PR_GET_NVM_PLACEMENT: Invalid argument)"
+RUN_STRICT="nvmzone run: --strict: this kernel has no strict placement (only --preferred)"
+RUN_SYSROOT="nvmzone run: --sysroot does not apply: the placement is set in the running kernel"
+
+# the tests that reach prctl() need a kernel without the placement prctls
+need_no_placement()
+{
+	local r
+
+	r=$(python3 -c 'import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+r = libc.prctl(0x4e564d02, 0, 0, 0, 0)
+print(r if r >= 0 else "errno %d" % ctypes.get_errno())')
+	[ "$r" = "errno 22" ] ||
+		fail "PR_GET_NVM_PLACEMENT gives '$r', not EINVAL: this kernel has ZONE_NVM placement; the VM tests cover it"
+}
+
+test_run_no_command()
+{
+	local a
+
+	for a in "" --preferred --; do
+		nz run $a
+		expect_rc 1
+		out_empty
+		[ "$(head -n2 "$T/err")" = "nvmzone run: no command given
+Usage: nvmzone run [--preferred] -- COMMAND [ARG...]" ] ||
+			fail "run $a: expected the error, then the usage"
+		err_has "Exit status: COMMAND's;"
+	done
+}
+
+test_run_strict()
+{
+	local a
+
+	for a in "--strict -- true" "--strict" "--preferred --strict true"; do
+		nz run $a
+		expect_rc 1
+		out_empty
+		err_is "$RUN_STRICT"
+	done
+}
+
+test_run_bad_options()
+{
+	nz run --bogus -- true
+	expect_rc 1
+	err_is "nvmzone run: unrecognized option '--bogus'
+Try 'nvmzone run --help'."
+	nz run -x true
+	expect_rc 1
+	err_is "nvmzone run: invalid option -- 'x'
+Try 'nvmzone run --help'."
+	for a in "--show -- true" "--show true" "--preferred --show" "--show --strict"; do
+		nz run $a
+		expect_rc 1
+		out_empty
+		err_is "nvmzone run: --show takes no other option and no command
+Try 'nvmzone run --help'."
+	done
+}
+
+test_run_sysroot_refused()
+{
+	mkdir "$T/r"
+	nz --sysroot "$T/r" run -- true
+	expect_rc 1
+	err_is "$RUN_SYSROOT"
+	nz run --sysroot "$T/r" -- true
+	expect_rc 1
+	err_is "$RUN_SYSROOT"
+	nz run --sysroot="$T/r" --show
+	expect_rc 1
+	err_is "$RUN_SYSROOT"
+	# options end at COMMAND: this --sysroot is the command's
+	need_no_placement
+	nz run true --sysroot "$T/r"
+	expect_rc 1
+	err_is "$RUN_EINVAL_SET"
+}
+
+test_run_host_kernel()
+{
+	need_no_placement
+	nz run -- true
+	expect_rc 1
+	out_empty
+	err_is "$RUN_EINVAL_SET"
+	# the placement is set first: a missing COMMAND is never reached
+	nz run --preferred -- "$T/no-such-command"
+	expect_rc 1
+	err_is "$RUN_EINVAL_SET"
+	# the last of --strict and --preferred counts
+	nz run --strict --preferred true
+	expect_rc 1
+	err_is "$RUN_EINVAL_SET"
+	# options after COMMAND are COMMAND's, not run's
+	nz run true --strict
+	expect_rc 1
+	err_is "$RUN_EINVAL_SET"
+	nz run sh -c 'exit 0' --show -h
+	expect_rc 1
+	err_is "$RUN_EINVAL_SET"
+}
+
+test_run_show_host_kernel()
+{
+	need_no_placement
+	nz run --show
+	expect_rc 1
+	out_empty
+	err_is "$RUN_EINVAL_GET"
+}
+
+test_run_help()
+{
+	nz help run
+	expect_rc 0
+	err_empty
+	out_has '^Usage: nvmzone run \[--preferred\] -- COMMAND \[ARG\.\.\.\]$'
+	out_has '^       nvmzone run --show$'
+	out_has '^     --strict +ZONE_NVM only: not in this kernel, an error$'
+	out_has '^     --show +print the placement'
+	nz run -h
+	expect_rc 0
+	out_has '126 when COMMAND cannot be executed, 127 when it$'
+	nz --help
+	out_has '^  run +run a program with its memory in ZONE_NVM$'
 }
 
 # ---- runner ----

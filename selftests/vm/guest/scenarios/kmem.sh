@@ -152,6 +152,19 @@ t_eq "stats/online_pages grew by $((nblk * BS / 4096))" "$(( $(stat_of online_pa
 t_eq "every page was scrubbed" "$(( $(stat_of scrubbed_pages) - scrub0 ))" "$((nblk * BS / 4096))"
 t_run "lsmem reports the NVM blocks" sh -c "lsmem -o +ZONES | grep -q NVM"
 
+# --- nvmzone run: a whole unmodified program placed -------------------------
+t_eq "nvmzone run -- nvmzone run --show" "$(nvmzone run -- nvmzone run --show 2>&1)" preferred
+t_eq "nvmzone run --show outside: off" "$(nvmzone run --show 2>&1)" off
+t_eq "nvmzone run -- nvm_hold --no-place 16: its pages are in ZONE_NVM" \
+	"$(echo quit | nvmzone run -- /nvmtest/bin/nvm_hold --no-place 16)" "ready 4096 4096"
+t_eq "  ... and without nvmzone run they are not" \
+	"$(echo quit | /nvmtest/bin/nvm_hold --no-place 16)" "ready 4096 0"
+t_eq "nvmzone run -- /no/such: exit 127" "$(nvmzone run -- /no/such >/dev/null 2>&1; echo $?)" 127
+t_eq "nvmzone run -- /proc: exit 126" "$(nvmzone run -- /proc >/dev/null 2>&1; echo $?)" 126
+t_eq "nvmzone run --strict: exit 1 (no strict mode yet)" "$(nvmzone run --strict -- true >/dev/null 2>&1; echo $?)" 1
+t_eq "non-root nvmzone run: exit 1" "$(as_nobody nvmzone run -- true >/tmp/chk 2>&1; echo $?)" 1
+t_run "  ... Operation not permitted (needs CAP_SYS_ADMIN)" grep -q "Operation not permitted" /tmp/chk
+
 # --- ZONE_DEVICE beside ZONE_NVM: fsdax and devdax on the second NVDIMM -----
 region2=$(region_on_node 0)
 t_run "second NVDIMM region on node 0 ($region2)" test -n "$region2"

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nvmzone run - run a program with its anonymous memory placed in ZONE_NVM.
+ *
+ * After numactl(8) and env(1): set the placement of this process with
+ * prctl(PR_SET_NVM_PLACEMENT), then execvp() the program, which inherits
+ * it (as do its children).  No fork: the program keeps nvmzone's pid, its
+ * signals and its exit status.  The placement is a property of the running
+ * kernel and of this process, so --sysroot does not apply.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "nvmzone.h"
+
+/* include/uapi/linux/prctl.h of the nvmzone kernel */
+#ifndef PR_SET_NVM_PLACEMENT
+#define PR_SET_NVM_PLACEMENT 0x4e564d01
+#define PR_GET_NVM_PLACEMENT 0x4e564d02
+#endif
+#ifndef PR_NVM_PLACEMENT_OFF
+#define PR_NVM_PLACEMENT_OFF 0
+#define PR_NVM_PLACEMENT_PREFERRED 1
+#endif
+
+/* What PR_GET_NVM_PLACEMENT returns, by value */
+static const char *const mode_names[] = {
+	[PR_NVM_PLACEMENT_OFF] = "off",
+	[PR_NVM_PLACEMENT_PREFERRED] = "preferred",
+};
+
+enum {
+	OPT_PREFERRED = 0x200,
+	OPT_STRICT,
+	OPT_SHOW,
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: nvmzone run [--preferred] -- COMMAND [ARG...]\n"
+		"       nvmzone run --show\n\n"
+		"Run COMMAND with its anonymous memory in ZONE_NVM: set the placement of\n"
+		"this process with prctl(PR_SET_NVM_PLACEMENT), then execute COMMAND\n"
+		"(searched in PATH), which inherits it, as do its children.  Options\n"
+		"end at COMMAND: those after it are COMMAND's.\n\n"
+		"Options:\n"
+		"     --preferred        ZONE_NVM first, then DRAM (the default)\n"
+		"     --strict           ZONE_NVM only: not in this kernel, an error\n"
+		"     --show             print the placement nvmzone inherited (off or\n"
+		"                        preferred) and exit\n"
+		" -h, --help             display this help\n\n"
+		"Setting a placement needs CAP_SYS_ADMIN.  --sysroot is refused: the\n"
+		"placement belongs to the running kernel, not to a tree.\n\n"
+		"Exit status: COMMAND's; 1 when the placement cannot be set (or shown)\n"
+		"or on invalid usage, 126 when COMMAND cannot be executed, 127 when it\n"
+		"is not found.\n");
+}
+
+/* "nvmzone run: ...": the messages of a wrapper name it, as env(1)'s do */
+static void run_errx(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static void run_errx(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", nz_cmd_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* The reason a placement prctl failed; the call is named by @what */
+static void placement_err(const char *what, int errnum)
+{
+	switch (errnum) {
+	case EINVAL:
+		/* our arguments are valid: the option itself is unknown */
+		run_errx("this kernel has no ZONE_NVM placement (%s: %s)", what,
+			 strerror(errnum));
+		break;
+	case EPERM:
+		run_errx("%s: %s (needs CAP_SYS_ADMIN)", what,
+			 strerror(errnum));
+		break;
+	default:
+		run_errx("%s: %s", what, strerror(errnum));
+		break;
+	}
+}
+
+/*
+ * prctl() is variadic and the kernel checks all of its unsigned long
+ * arguments: pass them as unsigned long, not as int (see prctl(2)).
+ */
+static int show_placement(void)
+{
+	int mode = prctl(PR_GET_NVM_PLACEMENT, 0UL, 0UL, 0UL, 0UL);
+
+	if (mode < 0) {
+		placement_err("PR_GET_NVM_PLACEMENT", errno);
+		return NZ_EXIT_FAILURE;
+	}
+	if ((size_t)mode < ARRAY_SIZE(mode_names) && mode_names[mode])
+		printf("%s\n", mode_names[mode]);
+	else
+		printf("unknown (%d)\n", mode);
+	return NZ_EXIT_OK;
+}
+
+/* PR_NVM_PLACEMENT_PREFERRED: the only mode there is.  0 or -1. */
+static int set_preferred(void)
+{
+	unsigned long mode = PR_NVM_PLACEMENT_PREFERRED;
+
+	if (prctl(PR_SET_NVM_PLACEMENT, mode, 0UL, 0UL, 0UL) < 0) {
+		placement_err("PR_SET_NVM_PLACEMENT", errno);
+		return -1;
+	}
+	return 0;
+}
+
+/* Only returns on failure: 127 when @argv[0] is not found, else 126 */
+static int exec_command(char **argv)
+{
+	int err;
+
+	execvp(argv[0], argv);
+	err = errno;
+	run_errx("%s: %s", argv[0], strerror(err));
+	return err == ENOENT ? NZ_EXIT_ENOENT : NZ_EXIT_CANNOT_INVOKE;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "preferred", no_argument, NULL, OPT_PREFERRED },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "show", no_argument, NULL, OPT_SHOW },
+		{ "sysroot", required_argument, NULL, NZ_OPT_SYSROOT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool strict = false, show = false, mode_given = false, sysroot = false;
+	int c;
+
+	/* "+": stop at COMMAND, its options are its own */
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_PREFERRED:
+			strict = false;
+			mode_given = true;
+			break;
+		case OPT_STRICT:
+			strict = true;
+			mode_given = true;
+			break;
+		case OPT_SHOW:
+			show = true;
+			break;
+		case NZ_OPT_SYSROOT:
+			sysroot = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return NZ_EXIT_OK;
+		default:
+			fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
+			return NZ_EXIT_FAILURE;
+		}
+	}
+	/* before or after "run" ("--sysroot /" before it is no sysroot) */
+	if (sysroot || nz_sysroot()[0]) {
+		run_errx(
+			"--sysroot does not apply: the placement is set in the running kernel");
+		return NZ_EXIT_FAILURE;
+	}
+	if (show) {
+		if (mode_given || optind < argc) {
+			run_errx("--show takes no other option and no command");
+			fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
+			return NZ_EXIT_FAILURE;
+		}
+		return show_placement();
+	}
+	/* planned (ZONE_NVM or nothing), but no kernel has it: never fake it */
+	if (strict) {
+		run_errx(
+			"--strict: this kernel has no strict placement (only --preferred)");
+		return NZ_EXIT_FAILURE;
+	}
+	if (optind >= argc) {
+		run_errx("no command given");
+		usage(stderr);
+		return NZ_EXIT_FAILURE;
+	}
+	if (set_preferred() < 0)
+		return NZ_EXIT_FAILURE;
+	return exec_command(argv + optind);
+}
