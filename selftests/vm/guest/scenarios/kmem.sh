@@ -119,8 +119,14 @@ t_eq "$daxb is online in ZONE_NVM" "$(dax_states $daxb)/$(dax_zones $daxb)" "onl
 t_eq "present - managed = 512 memmap pages per block ($nbb blocks)" \
 	"$(( $(zone_pages 1 NVM present) - $(zone_pages 1 NVM managed) ))" "$((nbb * 512))"
 without=$((f0 - f1)); with=$((f2 - f3))
-t_run "DRAM for the memmap of $((nb * BS >> 20)) MiB: ${without} kB without, ${with} kB with" \
-	test "$((without - with))" -ge 3072
+if grep -qw kasan_save_stack /proc/kallsyms; then
+	# KASAN shadow allocations of the hot-added memory blur the figure
+	t_run "KASAN kernel: DRAM for the memmap of $((nb * BS >> 20)) MiB: ${without} kB without, ${with} kB with" \
+		test "$with" -lt "$without"
+else
+	t_run "DRAM for the memmap of $((nb * BS >> 20)) MiB: ${without} kB without, ${with} kB with" \
+		test "$((without - with))" -ge 3072
+fi
 t_run "offline and remove $daxb with the memmap on the memory" \
 	daxctl reconfigure-device -m devdax -f "$daxb"
 t_eq "NVM zone empty again" "$(zone_pages 1 NVM present)" 0
