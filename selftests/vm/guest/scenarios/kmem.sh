@@ -267,6 +267,16 @@ t_eq "lsmem -o +ZONES shows the range in NVM" \
 t_run "chmem -d $range" chmem -d "$range"
 t_eq "nvmzone online --blocks $1-$2 --zone nvm" \
 	"$(nvmzone online --blocks "$1-$2" --zone nvm >/dev/null 2>&1; echo $?)/$(dax_zones $daxa)" "0/NVM"
+t_eq "nvmzone devices: $daxa is system-ram in NVM" \
+	"$(nvmzone devices -r -n -o DEVICE,MODE,ZONES | grep "^$daxa ")" "$daxa system-ram NVM"
+t_eq "nvmzone offline --blocks $1-$2" \
+	"$(nvmzone offline --blocks "$1-$2" >/dev/null 2>&1; echo $?)/$(dax_states $daxa)" "0/offline"
+t_eq "nvmzone offline again: nothing to do, exit 0" \
+	"$(nvmzone offline --blocks "$1-$2" >/dev/null 2>&1; echo $?)" 0
+t_eq "nvmzone online --zone bogus: exit 1, nothing changed" \
+	"$(nvmzone online --blocks "$1-$2" --zone bogus >/dev/null 2>&1; echo $?)/$(dax_states $daxa)" "1/offline"
+t_eq "nvmzone online $range --zone nvm (a byte range)" \
+	"$(nvmzone online "$range" --zone nvm >/dev/null 2>&1; echo $?)/$(dax_zones $daxa)" "0/NVM"
 t_eq "nvmzone hotremove --check $daxa: removable (exit 0)" \
 	"$(nvmzone hotremove --check "$daxa" >/tmp/chk 2>&1; echo $?)" 0
 t_run "nvmzone hotremove $daxa" nvmzone hotremove "$daxa"
