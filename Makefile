@@ -12,6 +12,7 @@
 #   make nvmzone          the nvmzone CLI (tools/nvmzone; make -C tools/nvmzone check runs its tests)
 #   make util-linux       the VM's lsmem and chmem: Debian's util-linux + tools/util-linux/patches
 #   make check            checkpatch --strict on linux/patches
+#   make bisect [FROM=N]  build every patch of the series on its own (and CONFIG_ZONE_NVM=n)
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 DEBUG ?=
@@ -52,6 +53,9 @@ run: initramfs
 
 check: tree
 	@bash selftests/host/pipeline.sh | grep checkpatch || echo "check: the series is empty"
+
+bisect: kernel
+	@scripts/bisect.sh
 
 clean:
 	rm -rf build/vm build/test build/initramfs*.cpio build/initramfs*.d
