@@ -207,6 +207,20 @@ static int devmem_read(const char *name, struct devmem *dm)
 	return 0;
 }
 
+/* The one DEVICE operand of hotadd and hotremove, read into @dm. */
+static int device_arg(int argc, char **argv, const char **dev,
+		      struct devmem *dm)
+{
+	if (argc - optind != 1) {
+		nz_errx(optind < argc ? "expected one DEVICE" :
+					"no DEVICE given");
+		fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
+		return -1;
+	}
+	*dev = argv[optind];
+	return devmem_read(*dev, dm);
+}
+
 /* "88-95" or "88-91,100-103" */
 static void print_ranges(const struct devmem *dm)
 {
@@ -491,14 +505,7 @@ int cmd_hotadd(int argc, char **argv)
 			return NZ_EXIT_FAILURE;
 		}
 	}
-	if (argc - optind != 1) {
-		nz_errx(optind < argc ? "expected one DEVICE" :
-					"no DEVICE given");
-		fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
-		return NZ_EXIT_FAILURE;
-	}
-	dev = argv[optind];
-	if (devmem_read(dev, &dm) < 0)
+	if (device_arg(argc, argv, &dev, &dm) < 0)
 		return NZ_EXIT_FAILURE;
 	nz_path(path, sizeof(path), DAX_DIR "/%s/kmem_zone", dev);
 	have_kmem_zone = nz_exists(path);
@@ -847,14 +854,7 @@ int cmd_hotremove(int argc, char **argv)
 			return NZ_EXIT_FAILURE;
 		}
 	}
-	if (argc - optind != 1) {
-		nz_errx(optind < argc ? "expected one DEVICE" :
-					"no DEVICE given");
-		fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
-		return NZ_EXIT_FAILURE;
-	}
-	dev = argv[optind];
-	if (devmem_read(dev, &dm) < 0)
+	if (device_arg(argc, argv, &dev, &dm) < 0)
 		return NZ_EXIT_FAILURE;
 	if (strcmp(dm.dax.driver, "kmem")) {
 		printf("%s: not system-ram (mode %s): nothing to remove\n", dev,
