@@ -5,6 +5,7 @@
 #ifndef NVMZONE_H
 #define NVMZONE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -50,6 +51,9 @@ char *nz_path(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 void nz_err(const char *what, const char *file, int errnum);
+/* "PROG: TAGmessage\n" on stderr: the body of the functions below */
+void nz_vmsg(const char *prog, const char *tag, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 void nz_errx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void nz_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

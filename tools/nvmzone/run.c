@@ -68,11 +68,9 @@ static void run_errx(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", nz_cmd_prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	nz_vmsg(nz_cmd_prog, "", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* The reason a placement prctl failed; the call is named by @what */

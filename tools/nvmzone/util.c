@@ -71,26 +71,29 @@ void nz_err(const char *what, const char *file, int errnum)
 		strerror(errnum));
 }
 
+void nz_vmsg(const char *prog, const char *tag, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", prog, tag);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void nz_errx(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", nz_prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	nz_vmsg(nz_prog, "", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void nz_warnx(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: warning: ", nz_prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	nz_vmsg(nz_prog, "warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 ssize_t nz_read_file(const char *path, char *buf, size_t len)
