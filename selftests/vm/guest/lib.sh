@@ -139,6 +139,17 @@ wait_for() {
 	eval "$*"
 }
 
+# expect_err ERRNO_TEXT FILE VALUE: writing VALUE and a newline (as echo
+# does) in one write(2) fails with that error, and the file is unchanged
+expect_err() {
+	local before out
+	before=$(cat "$2")
+	out=$(printf '%s\n' "$3" | dd of="$2" bs=65536 2>&1) &&
+		{ echo "write of '$3' to $2 succeeded"; return 1; }
+	echo "$out" | grep -q "$1" || { echo "error was: $out"; return 1; }
+	[ "$(cat "$2")" = "$before" ] || { echo "$2 changed to $(cat "$2")"; return 1; }
+}
+
 # json_field KEY: the first "KEY":"value" of ndctl/daxctl JSON on stdin
 json_field() { grep -o "\"$1\":\"[^\"]*\"" | head -n 1 | cut -d'"' -f4; }
 json_num()   { grep -o "\"$1\":[0-9]*" | head -n 1 | cut -d: -f2; }

@@ -32,16 +32,6 @@ dax_phys() { local r; r=$(dax_range "$1"); set -- $r; printf '%x %x\n' $(($1 * B
 stat_of() { cat $NVM/stats/$1; }
 
 nvm_kb() { meminfo_kb NVMTotal; }
-# expect_err ERRNO_TEXT FILE VALUE: writing VALUE and a newline (as echo
-# does) in one write(2) fails with that error, and the file is unchanged
-expect_err() {
-	local before out
-	before=$(cat "$2")
-	out=$(printf '%s\n' "$3" | dd of="$2" bs=65536 2>&1) &&
-		{ echo "write of '$3' to $2 succeeded"; return 1; }
-	echo "$out" | grep -q "$1" || { echo "error was: $out"; return 1; }
-	[ "$(cat "$2")" = "$before" ] || { echo "$2 changed to $(cat "$2")"; return 1; }
-}
 
 region=$(region_on_node 1)
 t_run "NVDIMM region on node 1 ($region)" test -n "$region"
