@@ -3,7 +3,8 @@
 #
 # make bisect: build every commit of the series on its own, in the worktree
 # build/bisect, with the VM configuration of build/linux (CONFIG_ZONE_NVM=y),
-# then the top of the series with CONFIG_ZONE_NVM=n.  A build fails on any
+# then the top of the series with CONFIG_ZONE_NVM=n and with
+# CONFIG_MEMORY_MIRROR=n.  A build fails on any
 # error or compiler warning.  FROM=N starts at the N-th patch (default 1).
 set -uo pipefail
 
@@ -41,5 +42,8 @@ for c in $(git -C "$src" rev-list --reverse base..HEAD | tail -n +"$from"); do
 done
 cp "$src/.config" "$wt/.config"
 sed -i 's/^CONFIG_ZONE_NVM=y/# CONFIG_ZONE_NVM is not set/; /^CONFIG_ZONE_NVM_KUNIT_TEST=/d' "$wt/.config"
-build "the top of the series with CONFIG_ZONE_NVM=n"
+build "the top of the series with CONFIG_ZONE_NVM=n (MEMORY_MIRROR alone)"
+cp "$src/.config" "$wt/.config"
+sed -i 's/^CONFIG_MEMORY_MIRROR=y/# CONFIG_MEMORY_MIRROR is not set/; /^CONFIG_MEMORY_MIRROR_KUNIT_TEST=/d' "$wt/.config"
+build "the top of the series with CONFIG_MEMORY_MIRROR=n"
 exit "$fail"
