@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,16 +16,31 @@
 
 #define KNOB_VALUE_MAX 4096
 
+/* Knobs known by a short name, and the integers they take */
+struct knob_def {
+	const char *name; /* "mirrorable" */
+	const char *rel; /* its file under /proc/sys or /sys/kernel/mm */
+	int64_t min, max;
+	const char *feature; /* what a kernel without the file lacks */
+};
+
+static const struct knob_def knob_defs[] = {
+	{ "mirrorable", "vm/mirrorable", 0, NZ_MIRRORABLE_MAX,
+	  "MIGRATE_MIRROR support (CONFIG_MEMORY_MIRROR)" },
+};
+
 static void usage_get(FILE *f)
 {
-	fprintf(f, "Usage: nvmzone [--sysroot DIR] get [options] KNOB...\n\n"
-		   "Print the value of knobs:\n"
-		   "  vm.NAME or vm/NAME     /proc/sys/vm/NAME (sysctl)\n"
-		   "  nvm/NAME or nvm.NAME   /sys/kernel/mm/nvm/NAME\n\n"
-		   "Options:\n"
-		   " -n, --values           print only the values\n"
-		   "     --sysroot <dir>    use the /sys and /proc of <dir>\n"
-		   " -h, --help             display this help\n");
+	fprintf(f,
+		"Usage: nvmzone [--sysroot DIR] get [options] KNOB...\n\n"
+		"Print the value of knobs:\n"
+		"  vm.NAME or vm/NAME     /proc/sys/vm/NAME (sysctl)\n"
+		"  nvm/NAME or nvm.NAME   /sys/kernel/mm/nvm/NAME\n"
+		"  mirrorable             vm.mirrorable: who gets mirrored memory, 0-3\n\n"
+		"Options:\n"
+		" -n, --values           print only the values\n"
+		"     --sysroot <dir>    use the /sys and /proc of <dir>\n"
+		" -h, --help             display this help\n");
 }
 
 static void usage_set(FILE *f)
@@ -32,23 +48,40 @@ static void usage_set(FILE *f)
 	fprintf(f,
 		"Usage: nvmzone [--sysroot DIR] set [options] KNOB VALUE\n\n"
 		"Write VALUE to a knob (see 'nvmzone get --help'), read it back and\n"
-		"print \"KNOB: OLD -> NEW\".\n\n"
+		"print \"KNOB: OLD -> NEW\".  The value of vm.mirrorable (0-3) is\n"
+		"checked before anything is written.\n\n"
 		"Options:\n"
 		"     --sysroot <dir>    use the /sys and /proc of <dir>\n"
 		" -h, --help             display this help\n");
 }
 
-/*
- * Map KNOB to its file.  KNOB: [A-Za-z0-9_./-] only, no "..", no leading
- * "/", no empty component; "vm" or "nvm" first.  Without a '/', dots
- * separate the components (sysctl style).  Returns 0 or -1 (error printed).
- */
-static int knob_path(const char *knob, char *buf, size_t len)
+/* The knob_defs entry of file @rel ("vm/mirrorable") or @name, or NULL */
+static const struct knob_def *knob_def(const char *rel, const char *name)
 {
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(knob_defs); i++)
+		if ((rel && !strcmp(rel, knob_defs[i].rel)) ||
+		    (name && !strcmp(name, knob_defs[i].name)))
+			return &knob_defs[i];
+	return NULL;
+}
+
+/*
+ * Map KNOB to its file.  KNOB: a short name of knob_defs, or [A-Za-z0-9_./-]
+ * only, no "..", no leading "/", no empty component; "vm" or "nvm" first.
+ * Without a '/', dots separate the components (sysctl style).  *@defp: its
+ * knob_defs entry or NULL.  Returns 0 or -1 (error printed).
+ */
+static int knob_path(const char *knob, char *buf, size_t len,
+		     const struct knob_def **defp)
+{
+	const struct knob_def *def = knob_def(NULL, knob);
+	const char *name = def ? def->rel : knob;
 	char rel[PATH_MAX];
 	const char *p, *base;
-	size_t klen = strlen(knob);
-	bool slashes = strchr(knob, '/') != NULL;
+	size_t klen = strlen(name);
+	bool slashes = strchr(name, '/') != NULL;
 	char sep = slashes ? '/' : '.';
 	size_t i;
 
@@ -78,7 +111,7 @@ static int knob_path(const char *knob, char *buf, size_t len)
 		nz_errx("invalid knob '%s': must not contain '..'", knob);
 		return -1;
 	}
-	memcpy(rel, knob, klen + 1);
+	memcpy(rel, name, klen + 1);
 	if (!slashes)
 		for (i = 0; i < klen; i++)
 			if (rel[i] == '.')
@@ -110,21 +143,45 @@ static int knob_path(const char *knob, char *buf, size_t len)
 		nz_errx("invalid knob '%s': path too long", knob);
 		return -1;
 	}
+	*defp = knob_def(rel, NULL);
 	return 0;
+}
+
+/* "cannot read sysctl: FILE: REASON"; for a known knob, what is missing */
+static void err_read(const char *knob, const struct knob_def *def,
+		     const char *path, int errnum)
+{
+	nz_err(knob[0] == 'n' ? "cannot read nvm knob" : "cannot read sysctl",
+	       path, errnum);
+	if (def && errnum == ENOENT)
+		nz_errx("%s: this kernel has no %s", knob, def->feature);
+}
+
+/* @value for a known knob: an integer from min to max.  0 or -1 (printed) */
+static int check_value(const char *knob, const struct knob_def *def,
+		       const char *value)
+{
+	int64_t v;
+
+	if (nz_parse_s64(value, &v) == 0 && v >= def->min && v <= def->max)
+		return 0;
+	nz_errx("invalid value for %s: '%s' (expected an integer from %" PRId64
+		" to %" PRId64 ")",
+		knob, value, def->min, def->max);
+	return -1;
 }
 
 static int get_one(const char *knob, bool values_only)
 {
 	char path[PATH_MAX], val[KNOB_VALUE_MAX];
+	const struct knob_def *def;
 	ssize_t n;
 
-	if (knob_path(knob, path, sizeof(path)) < 0)
+	if (knob_path(knob, path, sizeof(path), &def) < 0)
 		return -1;
 	n = nz_read_file(path, val, sizeof(val));
 	if (n < 0) {
-		nz_err(knob[0] == 'n' ? "cannot read nvm knob" :
-					"cannot read sysctl",
-		       path, -n);
+		err_read(knob, def, path, -n);
 		return -1;
 	}
 	if (values_only)
@@ -213,6 +270,7 @@ int cmd_set(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	char path[PATH_MAX], oldv[KNOB_VALUE_MAX], newv[KNOB_VALUE_MAX];
+	const struct knob_def *def;
 	const char *knob, *value, *p;
 	const char *what;
 	ssize_t n;
@@ -239,7 +297,7 @@ int cmd_set(int argc, char **argv)
 	}
 	knob = argv[optind];
 	value = argv[optind + 1];
-	if (knob_path(knob, path, sizeof(path)) < 0)
+	if (knob_path(knob, path, sizeof(path), &def) < 0)
 		return NZ_EXIT_FAILURE;
 	if (!*value || strlen(value) >= KNOB_VALUE_MAX - 1) {
 		nz_errx("invalid value for %s: empty or too long", knob);
@@ -252,14 +310,13 @@ int cmd_set(int argc, char **argv)
 			return NZ_EXIT_FAILURE;
 		}
 	}
+	if (def && check_value(knob, def, value) < 0)
+		return NZ_EXIT_FAILURE;
 	what = knob[0] == 'n' ? "nvm knob" : "sysctl";
 
 	n = nz_read_file(path, oldv, sizeof(oldv));
 	if (n < 0) {
-		char *msg = nz_xasprintf("cannot read %s", what);
-
-		nz_err(msg, path, -n);
-		free(msg);
+		err_read(knob, def, path, -n);
 		return NZ_EXIT_FAILURE;
 	}
 	n = write_value(path, value);

@@ -37,8 +37,7 @@ static const struct nz_cmd commands[] = {
 	{ "get", cmd_get, "print vm.* sysctls and nvm/* knobs", NULL },
 	{ "set", cmd_set, "write a vm.* sysctl or nvm/* knob", NULL },
 	{ "help", cmd_help, "show this help, or a command's", NULL },
-	{ "mirror", NULL, "show and set mirrored memory",
-	  "kernel support for MIGRATE_MIRROR (mirrormem=, vm.mirrorable)" },
+	{ "mirror", cmd_mirror, "list mirrored memory ranges, add one", NULL },
 	{ "watch", cmd_watch, "follow the ZONE_NVM counters over time", NULL },
 	{ "run", cmd_run, "run a program with its memory in ZONE_NVM", NULL },
 };

@@ -38,6 +38,8 @@ enum {
 #define DAX_DIR "/sys/bus/dax/devices"
 #define DAX_DRIVERS_DIR "/sys/bus/dax/drivers"
 #define NVM_DIR "/sys/kernel/mm/nvm"
+#define MIRROR_DIR NVM_DIR "/mirror"
+#define NODE_DIR "/sys/devices/system/node"
 
 /* ---- util.c ---- */
 
@@ -88,6 +90,15 @@ void nz_err_write(const char *file, const char *value, int errnum);
  * (K, M, G, T, P, E, alone or followed by "iB").  0 or -errno.
  */
 int nz_parse_size(const char *s, uint64_t *val);
+/*
+ * RANGE "START-END" (see RANGES in nvmzone.8): START and END sizes as
+ * nz_parse_size() reads them, END the last byte or, when it is a multiple
+ * of @align, the first byte after.  START and END + 1 must be multiples of
+ * @align, which @align_name names in messages ("the memory block size");
+ * @expected is what to say when @arg is not START-END.  0 or -1 (printed).
+ */
+int nz_parse_range(const char *arg, const char *expected, uint64_t align,
+		   const char *align_name, uint64_t *start, uint64_t *end);
 /* 0 when all of @total were done, 1 when none, 64 when some (as chmem) */
 int nz_exit_status(size_t done, size_t total);
 
@@ -169,6 +180,7 @@ int cmd_hotadd(int argc, char **argv);
 int cmd_hotremove(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_mirror(int argc, char **argv);
 
 /* ---- memblock.c: memory blocks, shared by blocks and devices ---- */
 
@@ -273,5 +285,16 @@ enum nz_dax_driver {
  * with an error printed.
  */
 int nz_dax_bind(const char *dev, enum nz_dax_driver drv);
+
+/* ---- mirror.c: mirrored memory (MIGRATE_MIRROR) ---- */
+
+#define NZ_MIRRORABLE_MAX 3
+
+/* Whether the kernel has MIGRATE_MIRROR: MIRROR_DIR exists */
+bool nz_mirror_supported(void);
+/* "... (CONFIG_MEMORY_MIRROR): ... does not exist" on standard error */
+void nz_mirror_unsupported(void);
+/* What vm.mirrorable @val means, or NULL when it is not 0..3 */
+const char *nz_mirrorable_desc(int64_t val);
 
 #endif /* NVMZONE_H */

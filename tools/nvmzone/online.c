@@ -349,64 +349,43 @@ bad:
 	return -1;
 }
 
+#define RANGE_EXPECTED \
+	"START-END (bytes, 0x hex, or a K/M/G/T suffix), SIZE, or --blocks N[-M]"
+
 /* RANGE (START-END) or SIZE.  0 or -1 (printed). */
 static int parse_range(struct selection *s, const char *arg, uint64_t bs)
 {
-	char buf[128], *dash, *bsz, last;
 	uint64_t start, end, size;
-	int r;
+	char *bsz, last;
 
-	if (!*arg || strlen(arg) >= sizeof(buf))
-		goto bad;
-	strcpy(buf, arg);
-	dash = strchr(buf, '-');
-	if (!dash) {
-		r = nz_parse_size(buf, &size);
-		last = buf[strlen(buf) - 1];
-		if (r < 0 || !strncasecmp(buf, "0x", 2))
-			goto bad;
-		/* as chmem: a bare number is in MiB */
-		if (last >= '0' && last <= '9') {
-			if (size > UINT64_MAX >> 20)
-				goto bad;
-			size <<= 20;
-		}
-		if (!size || size % bs) {
-			bsz = nz_size_human(bs);
-			nz_errx("invalid size '%s': must be a non-zero multiple of the memory block size (%s)",
-				arg, bsz);
-			free(bsz);
+	if (strchr(arg, '-')) {
+		if (nz_parse_range(arg, RANGE_EXPECTED, bs,
+				   "the memory block size", &start, &end) < 0)
 			return -1;
-		}
-		s->is_size = true;
-		s->count = size / bs;
+		sel_add(s, start / bs, end / bs);
 		return 0;
 	}
-	*dash = '\0';
-	if (nz_parse_size(buf, &start) < 0 || nz_parse_size(dash + 1, &end) < 0)
+	if (nz_parse_size(arg, &size) < 0 || !strncasecmp(arg, "0x", 2))
 		goto bad;
-	if (start > end) {
-		nz_errx("invalid range '%s': START is above END", arg);
-		return -1;
+	/* as chmem: a bare number is in MiB */
+	last = arg[strlen(arg) - 1];
+	if (last >= '0' && last <= '9') {
+		if (size > UINT64_MAX >> 20)
+			goto bad;
+		size <<= 20;
 	}
-	/*
-	 * END is the last byte (0x13fffffff); an aligned END cannot be, so
-	 * it is the first byte after the range (4G-5G).
-	 */
-	if (end > start && end % bs == 0)
-		end--;
-	if (start % bs || (end + 1) % bs) {
+	if (!size || size % bs) {
 		bsz = nz_size_human(bs);
-		nz_errx("invalid range '%s': START and END + 1 must be multiples of the memory block size (%s)",
+		nz_errx("invalid size '%s': must be a non-zero multiple of the memory block size (%s)",
 			arg, bsz);
 		free(bsz);
 		return -1;
 	}
-	sel_add(s, start / bs, end / bs);
+	s->is_size = true;
+	s->count = size / bs;
 	return 0;
 bad:
-	nz_errx("invalid range '%s': expected START-END (bytes, 0x hex, or a K/M/G/T suffix), SIZE, or --blocks N[-M]",
-		arg);
+	nz_errx("invalid range '%s': expected %s", arg, RANGE_EXPECTED);
 	return -1;
 }
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nvmzone status - zones per node from /proc/zoneinfo, NVMTotal/NVMFree
- * from /proc/meminfo.
+ * from /proc/meminfo; MirrorTotal/MirrorFree, per node too, and
+ * vm.mirrorable where the kernel has MIGRATE_MIRROR.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -21,6 +23,8 @@ enum {
 	COL_FREE,
 	COL_USED,
 	COL_SPANNED,
+	COL_MIRROR,
+	COL_MIRROR_FREE,
 };
 
 static const struct nz_coldesc coldescs[] = {
@@ -36,6 +40,10 @@ static const struct nz_coldesc coldescs[] = {
 		       "managed minus free memory" },
 	[COL_SPANNED] = { "SPANNED", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE,
 			  "memory spanned by the zone, holes included" },
+	[COL_MIRROR] = { "MIRROR", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE,
+			 "mirrored memory (nr_mirror)" },
+	[COL_MIRROR_FREE] = { "MIRROR-FREE", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE,
+			      "free mirrored memory (nr_free_mirror)" },
 };
 
 static const int defcols[] = { COL_NODE,    COL_ZONE, COL_TOTAL,
@@ -45,18 +53,29 @@ struct zone {
 	int node;
 	char name[32];
 	uint64_t free, spanned, present, managed; /* pages */
+	bool have_mirror;
+	uint64_t mirror, mirror_free; /* pages */
 };
 
 struct meminfo {
-	bool have_nvm;
+	bool have_nvm, have_mirror;
 	uint64_t nvm_total, nvm_free; /* kB */
+	uint64_t mirror_total, mirror_free; /* kB */
+};
+
+/* MirrorTotal/MirrorFree of a node's meminfo */
+struct nodemirror {
+	int node;
+	uint64_t total, free; /* kB */
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: nvmzone [--sysroot DIR] status [options]\n\n"
-		"Show the memory zones of every node, and NVMTotal/NVMFree.\n\n"
+		"Show the memory zones of every node, and NVMTotal/NVMFree; where the\n"
+		"kernel has MIGRATE_MIRROR, MirrorTotal/MirrorFree (per node too) and\n"
+		"vm.mirrorable.\n\n"
 		"Options:\n"
 		" -a, --all              also show zones without present memory\n");
 	nz_out_help_options(f);
@@ -114,12 +133,18 @@ static int read_zoneinfo(struct zone **zonesp)
 		}
 		if (sscanf(line, " %31s %llu", key, &v) != 2)
 			continue;
-		if (!strcmp(key, "spanned"))
+		if (!strcmp(key, "spanned")) {
 			z->spanned = v;
-		else if (!strcmp(key, "present"))
+		} else if (!strcmp(key, "present")) {
 			z->present = v;
-		else if (!strcmp(key, "managed"))
+		} else if (!strcmp(key, "managed")) {
 			z->managed = v;
+		} else if (!strcmp(key, "nr_mirror")) {
+			z->have_mirror = true;
+			z->mirror = v;
+		} else if (!strcmp(key, "nr_free_mirror")) {
+			z->mirror_free = v;
+		}
 	}
 	if (ferror(f)) {
 		nz_err("cannot read zone statistics", path,
@@ -162,9 +187,146 @@ static int read_meminfo(struct meminfo *mi)
 			mi->nvm_total = v;
 		} else if (sscanf(line, "NVMFree: %llu kB", &v) == 1) {
 			mi->nvm_free = v;
+		} else if (sscanf(line, "MirrorTotal: %llu kB", &v) == 1) {
+			mi->have_mirror = true;
+			mi->mirror_total = v;
+		} else if (sscanf(line, "MirrorFree: %llu kB", &v) == 1) {
+			mi->mirror_free = v;
 		}
 	}
 	fclose(f);
+	return 0;
+}
+
+static int cmp_nodes(const void *a, const void *b)
+{
+	const struct nodemirror *x = a, *y = b;
+
+	return x->node < y->node ? -1 : x->node > y->node;
+}
+
+/* MirrorTotal/MirrorFree of NODE_DIR/@name/meminfo.  0, or -1 if none. */
+static int read_node_meminfo(const char *name, struct nodemirror *m)
+{
+	char path[PATH_MAX], line[256];
+	unsigned long long v;
+	bool have = false;
+	int node;
+	FILE *f;
+
+	if (!nz_path(path, sizeof(path), NODE_DIR "/%s/meminfo", name))
+		return -1;
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Node %d MirrorTotal: %llu kB", &node, &v) ==
+		    2) {
+			m->total = v;
+			have = true;
+		} else if (sscanf(line, "Node %d MirrorFree: %llu kB", &node,
+				  &v) == 2) {
+			m->free = v;
+		}
+	}
+	fclose(f);
+	return have ? 0 : -1;
+}
+
+/*
+ * The nodes whose meminfo has MirrorTotal, sorted: how many.  None (a
+ * kernel without node meminfo) leaves the totals of /proc/meminfo alone.
+ */
+static size_t read_node_mirror(struct nodemirror **nmp)
+{
+	char path[PATH_MAX];
+	struct nodemirror m, *nm = NULL, *t;
+	struct dirent *de;
+	unsigned int node;
+	size_t n = 0;
+	char c;
+	DIR *d;
+
+	*nmp = NULL;
+	if (!nz_path(path, sizeof(path), NODE_DIR))
+		return 0;
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		memset(&m, 0, sizeof(m));
+		if (sscanf(de->d_name, "node%u%c", &node, &c) != 1 ||
+		    node > INT_MAX || read_node_meminfo(de->d_name, &m) < 0)
+			continue;
+		m.node = (int)node;
+		t = realloc(nm, (n + 1) * sizeof(*nm));
+		if (!t) {
+			nz_errx("out of memory");
+			break;
+		}
+		nm = t;
+		nm[n++] = m;
+	}
+	closedir(d);
+	if (n)
+		qsort(nm, n, sizeof(*nm), cmp_nodes);
+	*nmp = nm;
+	return n;
+}
+
+/* "SIZE (node 0: SIZE, node 1: SIZE)": @kb, and each node's total or free */
+static char *mirror_sizes(const struct nz_out *o, uint64_t kb,
+			  const struct nodemirror *nm, size_t n, bool free_kb)
+{
+	char *s = nz_out_size(o, kb * 1024), *sz, *t;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		sz = nz_out_size(o,
+				 (free_kb ? nm[i].free : nm[i].total) * 1024);
+		t = nz_xasprintf("%s%snode %d: %s%s", s, i ? ", " : " (",
+				 nm[i].node, sz, i + 1 == n ? ")" : "");
+		free(sz);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/*
+ * MirrorTotal, MirrorFree and the vm.mirrorable in force.  0, or -1 when
+ * vm.mirrorable cannot be read (printed).
+ */
+static int print_mirror(const struct nz_out *o, const struct meminfo *mi)
+{
+	struct nodemirror *nm;
+	size_t n = read_node_mirror(&nm);
+	char path[PATH_MAX], *t, *f;
+	const char *desc;
+	int64_t v;
+	int rc;
+
+	if (mi->have_mirror) {
+		t = mirror_sizes(o, mi->mirror_total, nm, n, false);
+		f = mirror_sizes(o, mi->mirror_free, nm, n, true);
+		printf("MirrorTotal: %s\nMirrorFree:  %s\n", t, f);
+		free(t);
+		free(f);
+	}
+	free(nm);
+	if (!nz_path(path, sizeof(path), "/proc/sys/vm/mirrorable")) {
+		nz_err("cannot read sysctl", "/proc/sys/vm/mirrorable",
+		       ENAMETOOLONG);
+		return -1;
+	}
+	rc = nz_read_s64(path, &v);
+	if (rc < 0) {
+		nz_err("cannot read sysctl", path, -rc);
+		return -1;
+	}
+	desc = nz_mirrorable_desc(v);
+	printf("vm.mirrorable: %" PRId64 " (%s)\n", v,
+	       desc ? desc : "unknown to this nvmzone");
 	return 0;
 }
 
@@ -206,6 +368,14 @@ static int add_zone(struct libscols_table *tb, const struct nz_out *o,
 		case COL_SPANNED:
 			s = nz_out_size(o, z->spanned * pgsz);
 			break;
+		case COL_MIRROR:
+			if (z->have_mirror)
+				s = nz_out_size(o, z->mirror * pgsz);
+			break;
+		case COL_MIRROR_FREE:
+			if (z->have_mirror)
+				s = nz_out_size(o, z->mirror_free * pgsz);
+			break;
 		}
 		if (nz_out_cell(ln, i, s) < 0)
 			return -1;
@@ -225,7 +395,7 @@ int cmd_status(int argc, char **argv)
 	struct libscols_table *tb;
 	struct zone *zones = NULL;
 	struct meminfo mi;
-	bool all = false, have_meminfo;
+	bool all = false, have_meminfo, partial, nvm;
 	uint64_t pgsz = (uint64_t)sysconf(_SC_PAGESIZE);
 	int n, i, rc = NZ_EXIT_FAILURE;
 
@@ -258,8 +428,10 @@ int cmd_status(int argc, char **argv)
 	if (nz_out_print(tb) < 0)
 		goto out_tb;
 
+	partial = !have_meminfo;
 	/* The summary is for people; -J and -r output only the table */
-	if (have_meminfo && mi.have_nvm && !out.json && !out.raw) {
+	nvm = have_meminfo && mi.have_nvm;
+	if (nvm && !out.json && !out.raw) {
 		char *t = nz_out_size(&out, mi.nvm_total * 1024);
 		char *f = nz_out_size(&out, mi.nvm_free * 1024);
 
@@ -267,7 +439,13 @@ int cmd_status(int argc, char **argv)
 		free(t);
 		free(f);
 	}
-	rc = have_meminfo ? NZ_EXIT_OK : NZ_EXIT_PARTIAL;
+	if (nz_mirror_supported() && !out.json && !out.raw) {
+		if (!nvm)
+			putchar('\n');
+		if (print_mirror(&out, &mi) < 0)
+			partial = true;
+	}
+	rc = partial ? NZ_EXIT_PARTIAL : NZ_EXIT_OK;
 out_tb:
 	scols_unref_table(tb);
 out:

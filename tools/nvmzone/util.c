@@ -311,6 +311,48 @@ int nz_parse_size(const char *s, uint64_t *val)
 	return 0;
 }
 
+int nz_parse_range(const char *arg, const char *expected, uint64_t align,
+		   const char *align_name, uint64_t *start, uint64_t *end)
+{
+	char buf[128], *dash, *asz;
+
+	if (strlen(arg) >= sizeof(buf))
+		goto bad;
+	strcpy(buf, arg);
+	dash = strchr(buf, '-');
+	if (!dash)
+		goto bad;
+	*dash = '\0';
+	if (nz_parse_size(buf, start) < 0 || nz_parse_size(dash + 1, end) < 0)
+		goto bad;
+	if (*start > *end) {
+		nz_errx("invalid range '%s': START is above END", arg);
+		return -1;
+	}
+	if (*end == UINT64_MAX) {
+		nz_errx("invalid range '%s': END is beyond the last address",
+			arg);
+		return -1;
+	}
+	/*
+	 * END is the last byte (0x13fffffff); an aligned END cannot be, so
+	 * it is the first byte after the range (4G-5G).
+	 */
+	if (*end > *start && *end % align == 0)
+		(*end)--;
+	if (*start % align || (*end + 1) % align) {
+		asz = nz_size_human(align);
+		nz_errx("invalid range '%s': START and END + 1 must be multiples of %s (%s)",
+			arg, align_name, asz);
+		free(asz);
+		return -1;
+	}
+	return 0;
+bad:
+	nz_errx("invalid range '%s': expected %s", arg, expected);
+	return -1;
+}
+
 int nz_exit_status(size_t done, size_t total)
 {
 	if (total && done == total)

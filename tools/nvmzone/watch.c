@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nvmzone watch - the ZONE_NVM counters over time, as vmstat(8) prints the
- * VM's: one line every INTERVAL seconds, the first with the values since
- * boot, each further one with the change over the last interval.
+ * nvmzone watch - the ZONE_NVM and MIGRATE_MIRROR counters over time, as
+ * vmstat(8) prints the VM's: one line every INTERVAL seconds, the first
+ * with the values since boot, each further one with the change over the
+ * last interval.
  *
  * Plain fixed-width printf, as vmstat: a line has to go out as soon as its
  * sample is taken, while libsmartcols sizes its columns over a whole table
@@ -28,44 +29,59 @@
 #define INTERVAL_MAX 86400.0
 #define NSEC_PER_SEC 1000000000LL
 
-/* One column of /sys/kernel/mm/nvm/stats */
+/* One column of /sys/kernel/mm/nvm/stats or /sys/kernel/mm/nvm/mirror */
 struct counter {
 	const char *name; /* header; in lower case, the JSON key */
-	int width;
-	const char *file; /* NVM_DIR/stats/FILE */
+	int width; /* 0: pages printed as a size, as TOTAL and FREE */
+	const char *dir; /* under NVM_DIR */
+	const char *file; /* NVM_DIR/DIR/FILE */
 	const char *vmstat; /* the /proc/vmstat line with the same count */
 	const char *feature; /* what a kernel without the file lacks */
 	bool level; /* a value, not a counter: printed as it is */
 	const char *help;
 };
 
+static const char dir_stats[] = "stats";
+static const char dir_mirror[] = "mirror"; /* MIRROR_DIR */
+static const char dir_mirror_stats[] = "mirror/stats";
 static const char feat_alloc[] = "ZONE_NVM allocation statistics";
 static const char feat_hotplug[] = "ZONE_NVM hot-plug statistics";
 static const char feat_offline[] = "ZONE_NVM offline migration statistics";
+static const char feat_mirror[] = "MIGRATE_MIRROR statistics";
 
 /* clang-format off */
 static const struct counter counters[] = {
-	{ "ALLOC", 9, "alloc_pages", "pgalloc_nvm", feat_alloc, false,
+	{ "ALLOC", 9, dir_stats, "alloc_pages", "pgalloc_nvm", feat_alloc, false,
 	  "pages allocated from ZONE_NVM" },
-	{ "FAIL", 6, "alloc_fail", "nvm_alloc_fail", feat_alloc, false,
+	{ "FAIL", 6, dir_stats, "alloc_fail", "nvm_alloc_fail", feat_alloc, false,
 	  "ZONE_NVM requests it could not serve" },
-	{ "FALLBACK", 8, "alloc_fallback", "nvm_alloc_fallback", feat_alloc,
-	  false, "preferred requests served by other zones" },
-	{ "SCRUBBED", 8, "scrubbed_pages", NULL,
+	{ "FALLBACK", 8, dir_stats, "alloc_fallback", "nvm_alloc_fallback",
+	  feat_alloc, false, "preferred requests served by other zones" },
+	{ "SCRUBBED", 8, dir_stats, "scrubbed_pages", NULL,
 	  "ZONE_NVM scrubbing statistics", false,
 	  "pages zeroed before they entered ZONE_NVM" },
-	{ "ONLINE", 7, "online_pages", NULL, feat_hotplug, false,
+	{ "ONLINE", 7, dir_stats, "online_pages", NULL, feat_hotplug, false,
 	  "pages onlined to ZONE_NVM" },
-	{ "OFFLINE", 7, "offline_pages", NULL, feat_hotplug, false,
+	{ "OFFLINE", 7, dir_stats, "offline_pages", NULL, feat_hotplug, false,
 	  "pages offlined from ZONE_NVM" },
-	{ "MIG_NVM", 7, "offline_migrated_nvm", NULL, feat_offline, false,
-	  "pages offlining moved to other ZONE_NVM" },
-	{ "MIG_DRAM", 8, "offline_migrated_dram", NULL, feat_offline, false,
-	  "pages offlining moved to DRAM" },
-	{ "REFUSED", 7, "offline_refused", NULL, feat_offline, false,
+	{ "MIG_NVM", 7, dir_stats, "offline_migrated_nvm", NULL, feat_offline,
+	  false, "pages offlining moved to other ZONE_NVM" },
+	{ "MIG_DRAM", 8, dir_stats, "offline_migrated_dram", NULL, feat_offline,
+	  false, "pages offlining moved to DRAM" },
+	{ "REFUSED", 7, dir_stats, "offline_refused", NULL, feat_offline, false,
 	  "offlinings refused (offline_fallback=none)" },
-	{ "BADBLOCK", 8, "badblock_pages", NULL, "ZONE_NVM badblocks", true,
-	  "pages withheld as bad (a level: the value)" },
+	{ "BADBLOCK", 8, dir_stats, "badblock_pages", NULL, "ZONE_NVM badblocks",
+	  true, "pages withheld as bad (a level: the value)" },
+	{ "MIR_FREE", 0, dir_mirror, "free_pages", "nr_free_mirror", feat_mirror,
+	  true, "free mirrored memory (a level: MirrorFree)" },
+	{ "MIR_ALLOC", 9, dir_mirror_stats, "alloc_pages", "mirror_alloc",
+	  feat_mirror, false, "mirror-first pages served from mirrored memory" },
+	{ "MIR_FALLBK", 10, dir_mirror_stats, "fallback_pages",
+	  "mirror_alloc_fallback", feat_mirror, false,
+	  "mirror-first pages that fell back to other memory" },
+	{ "MIR_LAST", 8, dir_mirror_stats, "last_resort_pages",
+	  "mirror_alloc_last_resort", feat_mirror, false,
+	  "other pages served from it as a last resort" },
 };
 /* clang-format on */
 
@@ -98,11 +114,13 @@ static volatile sig_atomic_t interrupted;
 
 static void usage(FILE *f)
 {
+	char rel[64];
 	size_t i;
 
 	fprintf(f,
 		"Usage: nvmzone [--sysroot DIR] watch [options] [INTERVAL [COUNT]]\n\n"
-		"Print the ZONE_NVM counters every INTERVAL seconds (default 1; a\n"
+		"Print the ZONE_NVM counters, and the MIGRATE_MIRROR ones where the\n"
+		"kernel has them, every INTERVAL seconds (default 1; a\n"
 		"decimal such as 0.5 will do), COUNT times (default: until interrupted),\n"
 		"as vmstat does: the first line has the counts since boot, each further\n"
 		"line the change over the last interval.\n\n"
@@ -113,17 +131,30 @@ static void usage(FILE *f)
 		"     --sysroot <dir>    use the /sys and /proc of <dir>\n"
 		" -h, --help             display this help\n\n"
 		"Columns (left out where the kernel lacks them; JSON keys in lower case):\n"
-		" TIME      seconds since the first line\n"
-		" TOTAL     managed ZONE_NVM memory: nodes/node*/managed_pages (NVMTotal)\n"
-		" FREE      free ZONE_NVM memory: nodes/node*/free_pages (NVMFree)\n"
+		" TIME        seconds since the first line\n"
+		" TOTAL       managed ZONE_NVM memory: nodes/node*/managed_pages (NVMTotal)\n"
+		" FREE        free ZONE_NVM memory: nodes/node*/free_pages (NVMFree)\n"
 		"and the change of each file of /sys/kernel/mm/nvm/stats:\n",
 		HEADER_EVERY);
 	for (i = 0; i < NCOUNTERS; i++)
-		fprintf(f, " %-8s  %-21s  %s\n", counters[i].name,
-			counters[i].file, counters[i].help);
+		if (counters[i].dir == dir_stats)
+			fprintf(f, " %-10s  %-23s  %s\n", counters[i].name,
+				counters[i].file, counters[i].help);
+	fputs("and, where the kernel has MIGRATE_MIRROR, of /sys/kernel/mm/nvm/mirror:\n",
+	      f);
+	for (i = 0; i < NCOUNTERS; i++) {
+		if (counters[i].dir == dir_stats)
+			continue;
+		snprintf(rel, sizeof(rel), "%s%s",
+			 counters[i].dir == dir_mirror_stats ? "stats/" : "",
+			 counters[i].file);
+		fprintf(f, " %-10s  %-23s  %s\n", counters[i].name, rel,
+			counters[i].help);
+	}
 	fputs("\nNVMTotal and NVMFree of /proc/meminfo stand in for nodes/, the\n"
 	      "pgalloc_nvm, nvm_alloc_fail and nvm_alloc_fallback lines of /proc/vmstat\n"
-	      "for alloc_*, where the kernel lacks them.\n\n"
+	      "for alloc_*, nr_free_mirror and mirror_alloc* for mirror/, where the\n"
+	      "kernel lacks them.\n\n"
 	      "Exit status: 0 after COUNT lines or an interrupt (SIGINT), 1 on an\n"
 	      "invalid argument, without ZONE_NVM, or when a file cannot be read.\n",
 	      f);
@@ -315,7 +346,7 @@ static int read_nodes(const struct watch *w, struct sample *s)
 
 static char *stats_path(char *buf, size_t len, const struct counter *c)
 {
-	return nz_path(buf, len, NVM_DIR "/stats/%s", c->file);
+	return nz_path(buf, len, NVM_DIR "/%s/%s", c->dir, c->file);
 }
 
 static int read_counters(const struct watch *w, struct sample *s)
@@ -398,15 +429,34 @@ static int take_sample(struct watch *w, struct sample *s, bool first)
 	return read_counters(w, s);
 }
 
-/* " COL, COL not shown": the columns of @feature (NULL: any) not shown */
-static void print_missing(const struct watch *w, const char *feature)
+/* Whether column @i is not shown, and one of @feature and @dir (NULL: any) */
+static bool missing(const struct watch *w, size_t i, const char *feature,
+		    const char *dir)
+{
+	return w->src[i] == SRC_NONE &&
+	       (!feature || counters[i].feature == feature) &&
+	       (!dir || counters[i].dir == dir);
+}
+
+static size_t count_missing(const struct watch *w, const char *feature,
+			    const char *dir)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < NCOUNTERS; i++)
+		n += missing(w, i, feature, dir);
+	return n;
+}
+
+/* " COL, COL not shown": the missing() columns of @feature and @dir */
+static void print_missing(const struct watch *w, const char *feature,
+			  const char *dir)
 {
 	const char *sep = " ";
 	size_t i;
 
 	for (i = 0; i < NCOUNTERS; i++) {
-		if (w->src[i] != SRC_NONE ||
-		    (feature && counters[i].feature != feature))
+		if (!missing(w, i, feature, dir))
 			continue;
 		fprintf(stderr, "%s%s", sep, counters[i].name);
 		sep = ", ";
@@ -424,8 +474,8 @@ static int watch_setup(struct watch *w)
 	char nvm[PATH_MAX], nodes[PATH_MAX], stats[PATH_MAX], path[PATH_MAX];
 	const char *keys[NCOUNTERS];
 	uint64_t vals[NCOUNTERS], total, avail;
-	bool found[NCOUNTERS], have_nvm, have_meminfo = false;
-	size_t i, shown = 0;
+	bool found[NCOUNTERS], have_nvm, have_meminfo = false, have_stats;
+	size_t i, j, shown = 0;
 
 	if (!nz_path(nvm, sizeof(nvm), NVM_DIR) ||
 	    !nz_path(nodes, sizeof(nodes), NVM_DIR "/nodes") ||
@@ -466,44 +516,52 @@ static int watch_setup(struct watch *w)
 		return -1;
 	}
 
-	/* Say once what is not shown, and why */
+	/*
+	 * Say once what is not shown, and why; nothing of MIGRATE_MIRROR on a
+	 * kernel built without it
+	 */
 	if (w->size_src == SRC_NONE)
 		fprintf(stderr,
 			"%s: this kernel has no ZONE_NVM sizes (no %s, no NVMTotal in /proc/meminfo): TOTAL, FREE not shown\n",
 			nz_prog, have_nvm ? nodes : nvm);
-	if (shown == NCOUNTERS)
-		return 0;
-	if (!nz_exists(stats)) {
+	have_stats = nz_exists(stats);
+	if (!have_stats && count_missing(w, NULL, dir_stats)) {
 		fprintf(stderr,
 			"%s: this kernel has no ZONE_NVM statistics (no %s):",
 			nz_prog, have_nvm ? stats : nvm);
-		print_missing(w, NULL);
-		return 0;
+		print_missing(w, NULL, dir_stats);
 	}
 	for (i = 0; i < NCOUNTERS; i++) {
 		const char *feat = counters[i].feature;
-		size_t j;
-		bool told = false;
 
-		if (w->src[i] != SRC_NONE)
+		if (!missing(w, i, NULL, NULL) ||
+		    (counters[i].dir == dir_stats && !have_stats) ||
+		    (feat == feat_mirror && !nz_mirror_supported()))
 			continue;
 		for (j = 0; j < i; j++)
-			if (w->src[j] == SRC_NONE &&
-			    counters[j].feature == feat)
-				told = true;
-		if (told)
+			if (missing(w, j, feat, NULL))
+				break;
+		if (j < i)
 			continue;
 		stats_path(path, sizeof(path), &counters[i]);
 		fprintf(stderr, "%s: this kernel has no %s (no %s):", nz_prog,
 			feat, path);
-		print_missing(w, feat);
+		print_missing(w, feat, NULL);
 	}
 	return 0;
 }
 
-static int size_width(const struct watch *w)
+/* The width of a size column named @name */
+static int size_width(const struct watch *w, const char *name)
 {
-	return w->out.bytes ? 14 : 7;
+	int width = w->out.bytes ? 14 : 7, len = (int)strlen(name);
+
+	return len > width ? len : width;
+}
+
+static int col_width(const struct watch *w, const struct counter *c)
+{
+	return c->width ? c->width : size_width(w, c->name);
 }
 
 static void print_header(const struct watch *w)
@@ -512,20 +570,32 @@ static void print_header(const struct watch *w)
 
 	printf("%8s", "TIME");
 	if (w->size_src != SRC_NONE)
-		printf(" %*s %*s", size_width(w), "TOTAL", size_width(w),
-		       "FREE");
+		printf(" %*s %*s", size_width(w, "TOTAL"), "TOTAL",
+		       size_width(w, "FREE"), "FREE");
 	for (i = 0; i < NCOUNTERS; i++)
 		if (w->src[i] != SRC_NONE)
-			printf(" %*s", counters[i].width, counters[i].name);
+			printf(" %*s", col_width(w, &counters[i]),
+			       counters[i].name);
 	putchar('\n');
 }
 
-static void print_size(const struct watch *w, const char *key, uint64_t v)
+/* The JSON key of column @name: in lower case */
+static void json_key(char *key, size_t len, const char *name)
 {
-	char *s = nz_out_size(&w->out, v);
+	size_t j;
 
+	for (j = 0; name[j] && j < len - 1; j++)
+		key[j] = (char)tolower((unsigned char)name[j]);
+	key[j] = '\0';
+}
+
+static void print_size(const struct watch *w, const char *name, uint64_t v)
+{
+	char *s = nz_out_size(&w->out, v), key[16];
+
+	json_key(key, sizeof(key), name);
 	if (!w->out.json)
-		printf(" %*s", size_width(w), s);
+		printf(" %*s", size_width(w, name), s);
 	else if (w->out.bytes)
 		printf(",\"%s\":%s", key, s);
 	else
@@ -542,26 +612,25 @@ static void print_sample(const struct watch *w, const struct sample *s)
 	else
 		printf("%8.2f", s->time);
 	if (w->size_src != SRC_NONE) {
-		print_size(w, "total", s->total);
-		print_size(w, "free", s->free);
+		print_size(w, "TOTAL", s->total);
+		print_size(w, "FREE", s->free);
 	}
 	for (i = 0; i < NCOUNTERS; i++) {
 		const struct counter *c = &counters[i];
 		/* since boot on the first line, as prev is 0 there */
 		uint64_t v = c->level ? s->val[i] : s->val[i] - w->prev[i];
 		char key[16];
-		size_t j;
 
 		if (w->src[i] == SRC_NONE)
 			continue;
-		if (!w->out.json) {
+		if (!c->width) {
+			print_size(w, c->name, v * w->pgsz);
+		} else if (!w->out.json) {
 			printf(" %*" PRIu64, c->width, v);
-			continue;
+		} else {
+			json_key(key, sizeof(key), c->name);
+			printf(",\"%s\":%" PRIu64, key, v);
 		}
-		for (j = 0; c->name[j] && j < sizeof(key) - 1; j++)
-			key[j] = (char)tolower((unsigned char)c->name[j]);
-		key[j] = '\0';
-		printf(",\"%s\":%" PRIu64, key, v);
 	}
 	puts(w->out.json ? "}" : "");
 }

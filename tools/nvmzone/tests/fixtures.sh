@@ -2,7 +2,8 @@
 # Fake /proc and /sys trees for the nvmzone tests; sourced by run-tests.sh.
 # Block size 128M (0x8000000); page counts are pages of the host's page size.
 
-# zone NODE NAME FREE SPANNED PRESENT MANAGED: one /proc/zoneinfo entry
+# zone NODE NAME FREE SPANNED PRESENT MANAGED [MIRROR MIRROR_FREE]: one
+# /proc/zoneinfo entry; nr_mirror and nr_free_mirror with MIRROR
 zone()
 {
 	cat <<ZONE
@@ -21,6 +22,10 @@ Node $1, zone $(printf '%8s' "$2")
         cma      0
         protection: (0, 0, 0, 0)
       nr_free_pages $3
+ZONE
+	[ -z "${7:-}" ] ||
+		printf '      nr_free_mirror %s\n      nr_mirror %s\n' "$8" "$7"
+	cat <<ZONE
   pagesets
     cpu: 0
               count: 0
@@ -217,4 +222,80 @@ mk_watch()
 	echo 262144 >"$n/nodes/node1/managed_pages"
 	echo 262144 >"$n/nodes/node2/managed_pages"
 	echo 1000 >"$n/nodes/node2/free_pages"
+}
+
+# mirror_files ROOT: what CONFIG_MEMORY_MIRROR adds to a tree, for the
+# ranges of mirrormem=64M@512M,128M@0x110000000 (the mirror VM) in 4K
+# pages: 192M mirrored, 86.9M free; vm.mirrorable 1 (the default)
+mirror_files()
+{
+	local r="$1" m="$1/sys/kernel/mm/nvm/mirror"
+
+	mkdir -p "$m/stats" "$r/proc/sys/vm"
+	printf '0x20000000 0x4000000\n0x110000000 0x8000000\n' >"$m/ranges"
+	chmod 0600 "$m/ranges"
+	echo 49152 >"$m/total_pages"
+	echo 22246 >"$m/free_pages"
+	echo 1200 >"$m/stats/alloc_pages"
+	echo 30 >"$m/stats/fallback_pages"
+	echo 5 >"$m/stats/last_resort_pages"
+	echo 1 >"$r/proc/sys/vm/mirrorable"
+	cat >>"$r/proc/meminfo" <<MEM
+MirrorTotal:      196608 kB
+MirrorFree:        88984 kB
+MEM
+	cat >>"$r/proc/vmstat" <<VM
+nr_free_mirror 22246
+nr_mirror 49152
+mirror_alloc 1200
+mirror_alloc_fallback 30
+mirror_alloc_last_resort 5
+VM
+}
+
+# node_meminfo ROOT NODE MEMTOTAL [MIRRORTOTAL MIRRORFREE] (kB)
+node_meminfo()
+{
+	local d="$1/sys/devices/system/node/node$2"
+
+	mkdir -p "$d"
+	printf 'Node %s MemTotal:       %8s kB\n' "$2" "$3" >"$d/meminfo"
+	[ -z "${4:-}" ] ||
+		printf 'Node %s MirrorTotal:    %8s kB\nNode %s MirrorFree:     %8s kB\n' \
+			"$2" "$4" "$2" "$5" >>"$d/meminfo"
+}
+
+# mk_mirror ROOT [none]: the fork in the mirror VM: ZONE_NVM configured but
+# empty; node 0 blocks 0-7 (0-1G, DMA32), node 1 blocks 32-39 (4G-5G,
+# Normal), all online.  Mirrored (mirror_files): 0x20000000 64M in block 4,
+# 0x110000000 128M, block 34.  With "none": a kernel without
+# CONFIG_MEMORY_MIRROR (no mirror directory, sysctl or Mirror lines).
+mk_mirror()
+{
+	local r="$1" i m=
+
+	[ "${2:-}" = none ] || m=1
+	common_tree "$r"
+	mkdir -p "$r/sys/kernel/mm/nvm"
+	{
+		zone 0 DMA 3840 4095 3998 3840 ${m:+0 0}
+		zone 0 DMA32 180000 258048 258048 250000 ${m:+16384 6000}
+		zone 1 Normal 200000 262144 262144 262144 ${m:+32768 16246}
+	} >"$r/proc/zoneinfo"
+	cat >"$r/proc/meminfo" <<MEM
+MemTotal:        2000000 kB
+MemFree:         1500000 kB
+NVMTotal:              0 kB
+NVMFree:               0 kB
+MEM
+	: >"$r/proc/vmstat"
+	for i in 0 1 2 3 4 5 6 7; do
+		memblock "$r" $i online DMA32 0
+	done
+	for i in 32 33 34 35 36 37 38 39; do
+		memblock "$r" $i online Normal 1
+	done
+	node_meminfo "$r" 0 1000000 ${m:+65536 24000}
+	node_meminfo "$r" 1 1048576 ${m:+131072 64984}
+	[ -z "$m" ] || mirror_files "$r"
 }

@@ -19,6 +19,8 @@ t_eq "MirrorTotal is 0 (no MIGRATE_MIRROR pageblock)" "$(meminfo_kb MirrorTotal)
 t_eq "no range registered" "$(cat $MIR/ranges)" ""
 t_run "adding a range is refused (EOPNOTSUPP)" \
 	expect_err "Operation not supported" $MIR/ranges "0x30000000 0x400000"
+t_run "nvmzone mirror add says kernelcore=mirror" \
+	sh -c "nvmzone mirror add 0x30000000-0x303fffff 2>&1 | grep -q kernelcore=mirror"
 t_run "a 512 MiB load lands in ZONE_MOVABLE too" \
 	sh -c "echo quit | /nvmtest/bin/nvm_hold --no-place 512 | grep -q '^ready'"
 t_end

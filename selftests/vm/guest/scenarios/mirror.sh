@@ -158,4 +158,25 @@ t_run "the range stays registered (it describes the hardware)" grep -q "^$start 
 # --- consistency -----------------------------------------------------------
 t_eq "MirrorTotal = zoneinfo nr_mirror" "$(meminfo_kb MirrorTotal)" $(($(zoneinfo_sum nr_mirror) * 4))
 t_run "MirrorFree <= MirrorTotal" test "$(meminfo_kb MirrorFree)" -le "$(meminfo_kb MirrorTotal)"
+# --- nvmzone -----------------------------------------------------------------
+t_run "nvmzone mirror lists the boot ranges online" \
+	sh -c "nvmzone mirror | grep -q '^0x0000000020000000-0x0000000023ffffff *64M *0 online' &&
+	       nvmzone mirror | grep -q '^0x0000000110000000-0x0000000117ffffff *128M *1 online'"
+t_run "nvmzone mirror -J names the ranges" sh -c "nvmzone mirror -J | grep -q '\"range\": *\"0x0000000030000000-0x0000000033ffffff\"'"
+total=$(meminfo_kb MirrorTotal)
+t_run "nvmzone mirror add 0x38000000-0x3bffffff reports the change" \
+	sh -c "nvmzone mirror add 0x38000000-0x3bffffff | grep -q 'mirrored 0x0000000038000000-0x000000003bffffff (64M): MirrorTotal .* -> '"
+t_eq "MirrorTotal grew by 64 MiB" "$(meminfo_kb MirrorTotal)" $((total + 65536))
+t_run "nvmzone mirror add refuses an overlap" sh -c "nvmzone mirror add 0x39000000-0x393fffff 2>&1 | grep -q overlaps"
+t_run "... with exit 1" sh -c "nvmzone mirror add 0x39000000-0x393fffff 2>/dev/null; test \$? = 1"
+t_run "nvmzone mirror add refuses an unaligned range" sh -c "! nvmzone mirror add 0x3c100000-0x3c4fffff 2>/dev/null"
+t_eq "MirrorTotal unchanged by the refusals" "$(meminfo_kb MirrorTotal)" $((total + 65536))
+t_run "nvmzone mirror as nobody: exit 1, says run as root" \
+	sh -c "as_out=\$(/bin/setpriv --reuid=65534 --regid=65534 --clear-groups nvmzone mirror 2>&1); test \$? = 1 && echo \"\$as_out\" | grep -q 'run as root'"
+t_eq "nvmzone get mirrorable" "$(nvmzone get mirrorable)" "mirrorable = 1"
+t_eq "nvmzone set mirrorable 2 reports old -> new" "$(nvmzone set mirrorable 2)" "mirrorable: 1 -> 2"
+t_run "nvmzone set mirrorable 4 is refused" sh -c "! nvmzone set mirrorable 4 2>/dev/null && test \$(cat /proc/sys/vm/mirrorable) = 2"
+echo 1 >/proc/sys/vm/mirrorable
+t_run "nvmzone status shows MirrorTotal and the policy" \
+	sh -c "nvmzone status | grep -q '^MirrorTotal:' && nvmzone status | grep -q '^vm.mirrorable: 1'"
 t_end
