@@ -13,6 +13,7 @@
 #   make util-linux       the VM's lsmem and chmem: Debian's util-linux + tools/util-linux/patches
 #   make check            checkpatch --strict on linux/patches
 #   make bisect [FROM=N]  build every patch of the series on its own (and CONFIG_ZONE_NVM=n)
+#   make bench            the fork against the unpatched base: ratios in build/bench/results.md
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 DEBUG ?=
@@ -20,7 +21,7 @@ SCENARIO ?= numa
 RUN ?=
 export DEBUG
 
-.PHONY: all deps tree patches kernel initramfs nvmzone util-linux test run check clean
+.PHONY: all deps tree patches kernel initramfs nvmzone util-linux test run check bisect bench clean
 
 all: initramfs nvmzone
 
@@ -57,6 +58,9 @@ check: tree
 bisect: kernel
 	@scripts/bisect.sh
 
+bench: deps tree nvmzone util-linux
+	@scripts/bench.sh
+
 clean:
-	rm -rf build/vm build/test build/initramfs*.cpio build/initramfs*.d
+	rm -rf build/vm build/test build/bench build/initramfs*.cpio build/initramfs*.d build/initramfs*.bench
 	$(MAKE) -s -C tools/nvmzone clean

@@ -7,7 +7,8 @@
 # kernel's modules, our guest test scripts and kselftest programs, and the
 # upstream memory-hotplug selftest.
 #
-# DEBUG=1 takes the modules from the debug kernel (build/linux-debug).
+# DEBUG=1 takes the modules from the debug kernel (build/linux-debug), BASE=1
+# from the unpatched base (build/linux-base, for make bench).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +17,12 @@ out=$top/build/initramfs.cpio
 if [ -n "${DEBUG:-}" ] && [ "${DEBUG}" != 0 ]; then
 	ktree=$top/build/linux-debug
 	out=$top/build/initramfs-debug.cpio
+elif [ -n "${BASE:-}" ] && [ "${BASE}" != 0 ]; then
+	ktree=$top/build/linux-base
+	out=$top/build/initramfs-base.cpio
 fi
+# KTREE=DIR OUT=FILE: another kernel tree (a bench experiment)
+[ -z "${KTREE:-}" ] || { ktree=$(realpath "$KTREE"); out=$(realpath -m "${OUT:?OUT= is needed with KTREE=}"); }
 root=${out%.cpio}.d
 
 die() { printf 'initramfs: error: %s\n' "$*" >&2; exit 1; }
@@ -76,6 +82,17 @@ make -C "$ktree" -s ARCH=x86_64 INSTALL_MOD_PATH="$root" INSTALL_MOD_STRIP=1 \
 	DEPMOD=/sbin/depmod modules_install >/dev/null
 krel=$(make -C "$ktree" -s ARCH=x86_64 kernelrelease)
 rm -f "$root/lib/modules/$krel/build" "$root/lib/modules/$krel/source"
+
+# The allocator microbenchmark of make bench, built out of tree against
+# this kernel (with the kernel's compiler, so that it loads without a taint).
+bdir=${out%.cpio}.bench
+rm -rf "$bdir"
+mkdir -p "$bdir" "$root/nvmtest"
+cp "$top/bench/allocbench.c" "$top/bench/Makefile" "$bdir/"
+bcc=gcc
+command -v ccache >/dev/null && bcc="ccache gcc"
+make -C "$ktree" -s ARCH=x86_64 CC="$bcc" M="$bdir" modules >/dev/null
+install -m 0644 "$bdir/allocbench.ko" "$root/nvmtest/allocbench.ko"
 
 cat >"$root/etc/passwd" <<EOF
 root:x:0:0:root:/root:/bin/sh

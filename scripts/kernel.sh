@@ -8,7 +8,9 @@
 #
 # DEBUG=1 builds the debug variant in build/linux-debug, a git worktree of
 # build/linux at its HEAD (commit your work first), so the two kernels do not
-# rebuild each other.
+# rebuild each other.  BASE=1 builds the unpatched base (the "base" tag,
+# empty series) with the same VM configuration minus configs/nvm.config in
+# build/linux-base, for "make bench".
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,6 +33,15 @@ if [ -n "${DEBUG:-}" ] && [ "${DEBUG}" != 0 ]; then
 		git -C "$src" worktree add -q --detach "$tree" "$head"
 	else
 		git -C "$tree" checkout -q --detach "$head"
+	fi
+elif [ -n "${BASE:-}" ] && [ "${BASE}" != 0 ]; then
+	frags=("$top/configs/qemu.config")
+	tree=$top/build/linux-base
+	if [ ! -d "$tree" ]; then
+		git -C "$src" worktree prune
+		git -C "$src" worktree add -q --detach "$tree" base
+	else
+		git -C "$tree" checkout -q --detach base
 	fi
 fi
 

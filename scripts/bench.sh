@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: the fork's cost against the unpatched base, as ratios measured
+# in one run (issue 9).  Builds the fork (build/linux) and the base
+# (build/linux-base: the "base" tag, empty series, the same VM configuration
+# minus configs/nvm.config), boots each in the same VM shapes, interleaving
+# the kernels, and prints medians, spreads and ratios.  Not part of CI's
+# pass/fail: TCG timings are noisy, so only ratios measured in the same run
+# mean anything.  Results: build/bench/results.md (and the raw lines beside).
+#
+#   BENCH_REPS=N      boots per kernel and shape (default 5)
+#   BENCH_BIG=1       also time the boot with 16 GiB of NVM (17 GiB guest)
+#   BENCH_ONLY="..."  only these parts: fast inuse kmem boot (default: all)
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+reps=${BENCH_REPS:-5}
+out=$top/build/bench
+mkdir -p "$out"
+only=${BENCH_ONLY:-fast inuse kmem boot}
+want() { [[ " $only " == *" $1 "* ]]; }
+for p in $only; do rm -f "$out"/"$p"*.txt; done
+
+die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+step() { printf '\n== %s (%s)\n' "$*" "$(date +%T)"; }
+
+t_start=$(date +%s)
+step "build the fork and the base"
+bash "$top/scripts/kernel.sh" >/dev/null || die "fork kernel build failed"
+BASE=1 bash "$top/scripts/kernel.sh" >/dev/null || die "base kernel build failed"
+bash "$top/scripts/initramfs.sh" >/dev/null || die "fork initramfs failed"
+BASE=1 bash "$top/scripts/initramfs.sh" >/dev/null || die "base initramfs failed"
+
+# vm KERNEL SCENARIO SCRIPT TAG: boot, run SCRIPT, append its output to
+# $out/TAG.txt; a failed script or a kernel splat stops the benchmark.
+vm() {
+	local kernel=$1 scenario=$2 script=$3 tag=$4 k i d
+	if [ "$kernel" = base ]; then
+		k=$top/build/linux-base/arch/x86/boot/bzImage i=$top/build/initramfs-base.cpio
+	else
+		k=$top/build/linux/arch/x86/boot/bzImage i=$top/build/initramfs.cpio
+	fi
+	d=$out/vm-$tag
+	bash "$top/selftests/vm/run-scenario.sh" -q -m run -s "$top/selftests/vm/bench/$script" \
+		-k "$k" -r "$i" -o "$d" "$scenario" >/dev/null 2>&1
+	if [ "$(cat "$d/run.status" 2>/dev/null)" != 0 ] || grep -q '^FAIL' "$d/results"; then
+		grep '^FAIL' "$d/results" >&2
+		tail -n 5 "$d/run.txt" >&2
+		die "$tag: $scenario/$script on the $kernel kernel failed (logs: ${d#$top/})"
+	fi
+	sed "s/^/$kernel /" "$d/run.txt" >>"$out/$tag.txt"
+	printf '.'
+}
+
+if want fast; then
+	step "allocator fast path, features unused ($reps boots per kernel, interleaved)"
+	for r in $(seq "$reps"); do
+		vm base bench fast.sh fast
+		vm fork bench fast.sh fast
+	done
+fi
+if want inuse; then
+	step "ZONE_NVM and __GFP_MIRROR in use, fork only ($reps boots)"
+	for r in $(seq "$reps"); do
+		vm fork bench-inuse inuse.sh inuse
+	done
+fi
+if want kmem; then
+	step "hot-add of a 1 GiB NVDIMM ($reps boots per kernel, interleaved)"
+	for r in $(seq "$reps"); do
+		BENCH_ROUND=$r vm base bench-kmem kmem.sh kmem
+		BENCH_ROUND=$r vm fork bench-kmem kmem.sh kmem
+	done
+fi
+sizes="1 4"
+[ -z "${BENCH_BIG:-}" ] || sizes="$sizes 16"
+want boot || sizes=
+[ -z "$sizes" ] || step "boot with N GiB of NVM, nvm_zone=on against off"
+for n in $sizes; do
+	for r in $(seq "$reps"); do
+		for on in off on; do
+			BENCH_NVM_GIB=$n BENCH_NVM=$on vm fork bench-boot boot.sh "boot-$n-$on"
+		done
+	done
+done
+echo
+
+step "results"
+python3 - "$out" "$(($(date +%s) - t_start))" <<'EOF' | tee "$out/results.md"
+import re, statistics as st, sys, os, platform
+out, secs = sys.argv[1], int(sys.argv[2])
+
+def lines(tag):
+    p = os.path.join(out, tag + ".txt")
+    return open(p).read().splitlines() if os.path.exists(p) else []
+
+def kv(s):
+    return dict(re.findall(r"(\w+)=([\w.]+)", s))
+
+def med(xs):
+    return st.median(xs) if xs else float("nan")
+
+def spread(xs):
+    m = med(xs)
+    return (max(xs) - min(xs)) / m * 100 if xs and m else float("nan")
+
+print("| Measurement | Base | Fork | Ratio fork/base (target) | Spread |")
+print("|---|---|---|---|---|")
+# fast path: ns per alloc+free, by kernel/order/cpus
+fast = {}
+for l in lines("fast"):
+    kern, rest = l.split(" ", 1)
+    d = kv(rest)
+    if "ns" in d:
+        fast.setdefault((d["order"], d["cpus"]), {}).setdefault(kern, []).append(float(d["ns"]))
+for (o, c), v in sorted(fast.items()):
+    b, f = v.get("base", []), v.get("fork", [])
+    r = med(f) / med(b)
+    print(f"| order-{o} alloc+free, {c} CPU{'s' if c != '1' else ''}, GFP_KERNEL, ns | "
+          f"{med(b):.1f} | {med(f):.1f} | **{r:.3f}** (<= 1.01) | base {spread(b):.1f}%, fork {spread(f):.1f}% (n={len(f)}) |")
+# in use: nvm and mirror against normal on the fork, paired per boot
+inuse = {}
+for l in lines("inuse"):
+    d = kv(l)
+    if "ns" in d:
+        inuse.setdefault(d["mode"], []).append(float(d["ns"]))
+for m in ("nvm", "mirror"):
+    a, n = inuse.get(m, []), inuse.get("normal", [])
+    if a and n:
+        pairs = [x / y for x, y in zip(a, n)]
+        print(f"| order-0, 1 CPU, {'__GFP_NVM (ZONE_NVM)' if m == 'nvm' else '__GFP_MIRROR'} vs GFP_KERNEL, fork, ns | "
+              f"{med(n):.1f} (ordinary) | {med(a):.1f} | **{med(pairs):.3f}** (<= 1.05) | pairs {min(pairs):.3f}-{max(pairs):.3f} (n={len(pairs)}) |")
+# hot-add
+hot = {}
+for l in lines("kmem"):
+    kern, rest = l.split(" ", 1)
+    if "BENCH hotadd" in rest:
+        d = kv(rest)
+        hot.setdefault((kern, d["how"]), []).append(d)
+bm = [float(d["ms"]) for d in hot.get(("base", "movable"), [])]
+for (kern, how), label in ((("fork", "nvm"), "ZONE_NVM, memmap on the memory (fork) vs Movable (base)"),
+                           (("fork", "movable"), "Movable (both, stock daxctl)")):
+    fm = [float(d["ms"]) for d in hot.get((kern, how), [])]
+    if fm and bm:
+        print(f"| hot-add + online 1 GiB NVDIMM, {label}, ms | {med(bm):.0f} | {med(fm):.0f} | "
+              f"**{med(fm) / med(bm):.2f}** ({'<= 1.0' if how == 'nvm' else '-'}) | base {spread(bm):.0f}%, fork {spread(fm):.0f}% (n={len(fm)}) |")
+for kern, how in (("base", "movable"), ("fork", "movable"), ("fork", "nvm")):
+    ds = [d for d in hot.get((kern, how), []) if d.get("cold") == "1"]
+    if ds:
+        per_gib = [float(d["dram_kb"]) / 1024 * 1024 / float(d["mib"]) for d in ds]
+        print(f"| DRAM used by a first hot-add of the boot ({kern}, {how}), MiB per GiB | | {med(per_gib):.1f} | (stock 16, target 0 for nvm) | {min(per_gib):.1f}-{max(per_gib):.1f} (n={len(ds)}) |")
+# boot
+for n in ("1", "4", "16"):
+    on = [float(kv(l)["uptime"]) for l in lines(f"boot-{n}-on") if "BENCH boot" in l]
+    off = [float(kv(l)["uptime"]) for l in lines(f"boot-{n}-off") if "BENCH boot" in l]
+    if on and off:
+        print(f"| boot to /init with {n} GiB NVM: nvm_zone=off vs on (fork), s | {med(off):.2f} | {med(on):.2f} | "
+              f"+{med(on) - med(off):.2f} s ({(med(on) - med(off)) / int(n):.2f} s/GiB) | off {spread(off):.0f}%, on {spread(on):.0f}% |")
+print()
+print(f"Machine: {platform.node()}, {os.cpu_count()} CPUs, QEMU TCG (-cpu max); "
+      f"{secs} s for the whole run.  Ratios compare medians; spread = (max-min)/median.")
+EOF
