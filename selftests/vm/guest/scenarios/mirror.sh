@@ -29,21 +29,21 @@ load_in_range() {
 # --- ranges from the boot parameter ----------------------------------------
 t_run "dmesg: mirrormem= marked both ranges" \
 	sh -c "dmesg | grep -q 'mirrormem=: \[mem 0x0000000020000000-0x0000000023ffffff\] mirrored' &&
-	       dmesg | grep -q 'mirrormem=: \[mem 0x0000000110000000-0x0000000117ffffff\] mirrored'"
-t_eq "MirrorTotal is 192 MiB" "$(meminfo_kb MirrorTotal)" 196608
+	       dmesg | grep -q 'mirrormem=: \[mem 0x0000000110000000-0x000000012fffffff\] mirrored'"
+t_eq "MirrorTotal is 576 MiB" "$(meminfo_kb MirrorTotal)" 589824
 t_eq "node 0 MirrorTotal is 64 MiB" "$(meminfo_kb MirrorTotal 0)" 65536
-t_eq "node 1 MirrorTotal is 128 MiB" "$(meminfo_kb MirrorTotal 1)" 131072
+t_eq "node 1 MirrorTotal is 512 MiB" "$(meminfo_kb MirrorTotal 1)" 524288
 # memblock allocations prefer mirrored memory (the memmap, page tables...)
 free=$(meminfo_kb MirrorFree)
-t_run "MirrorFree ($free kB) is above 32 MiB, below MirrorTotal" \
-	test "$free" -le 196608 -a "$free" -ge 32768
-t_eq "total_pages matches MirrorTotal" "$(cat $MIR/total_pages)" 49152
-t_eq "zoneinfo nr_mirror sums to the total" "$(zoneinfo_sum nr_mirror)" 49152
+t_run "MirrorFree ($free kB) is above 256 MiB, below MirrorTotal" \
+	test "$free" -le 589824 -a "$free" -ge 262144
+t_eq "total_pages matches MirrorTotal" "$(cat $MIR/total_pages)" 147456
+t_eq "zoneinfo nr_mirror sums to the total" "$(zoneinfo_sum nr_mirror)" 147456
 d=$(($(zoneinfo_sum nr_free_mirror) * 4 - $(meminfo_kb MirrorFree)))
 t_run "zoneinfo nr_free_mirror sums to MirrorFree (off by $d kB)" test "${d#-}" -lt 1024
-t_eq "pagetypeinfo: 96 Mirror pageblocks" "$(mirror_blocks)" 96
+t_eq "pagetypeinfo: 288 Mirror pageblocks" "$(mirror_blocks)" 288
 t_run "pagetypeinfo lists Mirror free lists" grep -qE "type +Mirror" /proc/pagetypeinfo
-t_eq "ranges lists both, in bytes" "$(cat $MIR/ranges | tr '\n' ' ')" "0x20000000 0x4000000 0x110000000 0x8000000 "
+t_eq "ranges lists both, in bytes" "$(cat $MIR/ranges | tr '\n' ' ')" "0x20000000 0x4000000 0x110000000 0x20000000 "
 t_eq "ranges is 0600" "$(stat -c %a $MIR/ranges)" 600
 t_eq "total_pages is 0444" "$(stat -c %a $MIR/total_pages)" 444
 t_eq "free_pages is 0444" "$(stat -c %a $MIR/free_pages)" 444
@@ -88,12 +88,16 @@ ordinary=$((($(meminfo_kb MemFree) - free) / 1024))
 load=$((ordinary / 2))
 n0=$(load_in_range $load 0x20000000 0x24000000)
 t_eq "a ${load} MiB ordinary load has no page in node 0's range" "$n0" 0
-n1=$(load_in_range $load 0x110000000 0x118000000)
+n1=$(load_in_range $load 0x110000000 0x130000000)
 t_eq "nor in node 1's range" "$n1" 0
 t_run "MirrorFree did not drop" test "$(meminfo_kb MirrorFree)" -ge $((free - 2048))
 
 # a load 32 MiB larger than ordinary memory: served from mirrored memory
 # (last resort) instead of the OOM killer
+# the last resort serves down to the min watermarks, like everything else
+minkb=$(awk '$1 == "min" { s += $2 } END { print s * 4 }' /proc/zoneinfo)
+t_run "free mirrored memory ($(meminfo_kb MirrorFree) kB) exceeds the min watermarks ($minkb kB) by 64 MiB" \
+	test "$(meminfo_kb MirrorFree)" -ge $((minkb + 65536))
 lr=$(vmstat mirror_alloc_last_resort)
 load=$((ordinary + 32))
 t_run "a ${load} MiB load (ordinary memory + 32 MiB) completes" \
@@ -111,7 +115,7 @@ for v in "" " " "0x30000000" "0x30000000 0x4000000 1" "zzz 0x400000" "0x30000000
 	t_run "ranges refuses '${v:0:26}' (EINVAL, unchanged)" expect_err "Invalid argument" $MIR/ranges "$v"
 done
 t_run "ranges refuses an overlap (EEXIST, unchanged)" expect_err "File exists" $MIR/ranges "0x21000000 0x400000"
-t_run "ranges refuses an exact duplicate (EEXIST)" expect_err "File exists" $MIR/ranges "0x110000000 0x8000000"
+t_run "ranges refuses an exact duplicate (EEXIST)" expect_err "File exists" $MIR/ranges "0x110000000 0x20000000"
 t_eq "total_pages unchanged" "$(cat $MIR/total_pages)" "$total"
 t_run "nobody cannot write ranges (EACCES)" nobody_fails sh -c "echo 0x30000000 0x400000 > $MIR/ranges"
 t_run "nobody cannot read ranges (physical addresses)" nobody_fails cat $MIR/ranges
@@ -121,11 +125,11 @@ t_eq "vm.mirrorable still 1" "$(cat /proc/sys/vm/mirrorable)" 1
 # --- a range added after boot ----------------------------------------------
 free=$(meminfo_kb MirrorFree)
 t_run "add 0x30000000 (64 MiB of node 0) after boot" sh -c "echo '0x30000000 0x4000000' > $MIR/ranges"
-t_eq "MirrorTotal grew by 64 MiB" "$(meminfo_kb MirrorTotal)" $((196608 + 65536))
+t_eq "MirrorTotal grew by 64 MiB" "$(meminfo_kb MirrorTotal)" $((589824 + 65536))
 t_eq "node 0 MirrorTotal grew by 64 MiB" "$(meminfo_kb MirrorTotal 0)" $((65536 + 65536))
-t_eq "total_pages grew" "$(cat $MIR/total_pages)" $((49152 + 16384))
-t_eq "zoneinfo nr_mirror grew" "$(zoneinfo_sum nr_mirror)" $((49152 + 16384))
-t_eq "pagetypeinfo: 128 Mirror pageblocks" "$(mirror_blocks)" 128
+t_eq "total_pages grew" "$(cat $MIR/total_pages)" $((147456 + 16384))
+t_eq "zoneinfo nr_mirror grew" "$(zoneinfo_sum nr_mirror)" $((147456 + 16384))
+t_eq "pagetypeinfo: 320 Mirror pageblocks" "$(mirror_blocks)" 320
 t_run "MirrorFree grew (free pages of the range moved)" test "$(meminfo_kb MirrorFree)" -gt $((free + 32768))
 t_eq "ranges lists it third" "$(sed -n 3p $MIR/ranges)" "0x30000000 0x4000000"
 t_run "dmesg: the range is MIGRATE_MIRROR" sh -c "dmesg | grep -q '0x0000000033ffffff\] MIGRATE_MIRROR, added after boot'"
@@ -144,12 +148,12 @@ t_run "in ZONE_MOVABLE" grep -qx Movable $MEMDIR/memory$first/valid_zones
 total=$(meminfo_kb MirrorTotal)
 t_run "mirror 64 MiB of the new memory at $start" sh -c "echo '$start 0x4000000' > $MIR/ranges"
 t_eq "MirrorTotal grew by 64 MiB" "$(meminfo_kb MirrorTotal)" $((total + 65536))
-t_eq "node 1 MirrorTotal grew by 64 MiB" "$(meminfo_kb MirrorTotal 1)" $((131072 + 65536))
+t_eq "node 1 MirrorTotal grew by 64 MiB" "$(meminfo_kb MirrorTotal 1)" $((524288 + 65536))
 t_run "offline block $first (holds the range)" sh -c "echo offline > $MEMDIR/memory$first/state"
 t_eq "MirrorTotal lost its 64 MiB" "$(meminfo_kb MirrorTotal)" "$total"
 t_run "online it again (online_movable)" sh -c "echo online_movable > $MEMDIR/memory$first/state"
 t_eq "its pageblocks are mirrored again" "$(meminfo_kb MirrorTotal)" $((total + 65536))
-t_eq "pagetypeinfo: 160 Mirror pageblocks" "$(mirror_blocks)" 160
+t_eq "pagetypeinfo: 352 Mirror pageblocks" "$(mirror_blocks)" 352
 t_run "hot-remove the pc-dimm (device_del)" hostctl hotremove dimm0
 t_run "its blocks are gone" wait_for 60 'test "$(block_count)" = "$(echo "$before" | wc -l)"'
 t_eq "MirrorTotal is back" "$(meminfo_kb MirrorTotal)" "$total"
@@ -161,7 +165,7 @@ t_run "MirrorFree <= MirrorTotal" test "$(meminfo_kb MirrorFree)" -le "$(meminfo
 # --- nvmzone -----------------------------------------------------------------
 t_run "nvmzone mirror lists the boot ranges online" \
 	sh -c "nvmzone mirror | grep -q '^0x0000000020000000-0x0000000023ffffff *64M *0 online' &&
-	       nvmzone mirror | grep -q '^0x0000000110000000-0x0000000117ffffff *128M *1 online'"
+	       nvmzone mirror | grep -q '^0x0000000110000000-0x000000012fffffff *512M *1 online'"
 t_run "nvmzone mirror -J names the ranges" sh -c "nvmzone mirror -J | grep -q '\"range\": *\"0x0000000030000000-0x0000000033ffffff\"'"
 total=$(meminfo_kb MirrorTotal)
 t_run "nvmzone mirror add 0x38000000-0x3bffffff reports the change" \
