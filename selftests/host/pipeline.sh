@@ -81,3 +81,17 @@ for p in $(grep -v '^#' "$top/linux/patches/series" 2>/dev/null); do
 	}
 	check "checkpatch --strict: $p" checkpatch_clean "$p"
 done
+
+# The guest's table of /sys/kernel/mm/nvm (selftests/vm/guest/nvm-sysfs.sh)
+# and the series' ABI file describe the same files.
+abi_covers_table() {
+	local abi=$tree/Documentation/ABI/testing/sysfs-kernel-mm-nvm rel bad=0
+	for rel in $(sed -n "/<<'SPEC'/,/^SPEC/p" "$top/selftests/vm/guest/nvm-sysfs.sh" | sed '1d;$d' | cut -d' ' -f1); do
+		grep -qP "^What:\t+/sys/kernel/mm/nvm/$rel\$" "$abi" || { echo "not in the ABI file: $rel"; bad=1; }
+	done
+	for rel in $(grep -oP '^What:\t+/sys/kernel/mm/nvm/\K\S+[^/]$' "$abi"); do
+		grep -q "^$rel " "$top/selftests/vm/guest/nvm-sysfs.sh" || { echo "not in the guest's table: $rel"; bad=1; }
+	done
+	return $bad
+}
+check "the ABI file and the guest's /sys/kernel/mm/nvm table agree" abi_covers_table

@@ -183,4 +183,10 @@ t_run "nvmzone set mirrorable 4 is refused" sh -c "! nvmzone set mirrorable 4 2>
 echo 1 >/proc/sys/vm/mirrorable
 t_run "nvmzone status shows MirrorTotal and the policy" \
 	sh -c "nvmzone status | grep -q '^MirrorTotal:' && nvmzone status | grep -q '^vm.mirrorable: 1'"
+
+# --- the whole tree, and concurrent writers of one range --------------------
+. /nvmtest/nvm-sysfs.sh
+nvm_sysfs_checks
+t_run "four concurrent writers of one range: one succeeds, listed and counted once" \
+	nvm_sysfs_concurrent_ranges $NVMT/mirror/ranges "0x3c000000 0x400000" 1024
 t_end

@@ -107,4 +107,6 @@ t_eq "NVMTotal unchanged (1572864 kB)" "$(meminfo_kb NVMTotal)" 1572864
 NVMTEST_NVM_KB=1572864 t_ksft /nvmtest/bin/nvm_zone_test
 t_ksft /nvmtest/bin/zoneinfo_test
 t_ksft /nvmtest/bin/memory_blocks_test
+. /nvmtest/nvm-sysfs.sh
+nvm_sysfs_checks
 t_end
