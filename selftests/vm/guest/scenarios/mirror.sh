@@ -189,4 +189,8 @@ t_run "nvmzone status shows MirrorTotal and the policy" \
 nvm_sysfs_checks
 t_run "four concurrent writers of one range: one succeeds, listed and counted once" \
 	nvm_sysfs_concurrent_ranges $NVMT/mirror/ranges "0x3c000000 0x400000" 1024
+# 10000 random and adversarial writes to every writable file of the
+# interface (and a few memory block states): nothing invalid accepted,
+# nothing changed by a refused write, and no splat (the harness)
+t_ksft /nvmtest/bin/nvm_fuzz
 t_end

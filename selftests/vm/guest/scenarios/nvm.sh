@@ -109,4 +109,8 @@ t_ksft /nvmtest/bin/zoneinfo_test
 t_ksft /nvmtest/bin/memory_blocks_test
 . /nvmtest/nvm-sysfs.sh
 nvm_sysfs_checks
+# 10000 random and adversarial writes to every writable file of the
+# interface (and a few memory block states): nothing invalid accepted,
+# nothing changed by a refused write, and no splat (the harness)
+t_ksft /nvmtest/bin/nvm_fuzz
 t_end
