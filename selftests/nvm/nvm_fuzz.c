@@ -6,8 +6,8 @@
  *   nvm_fuzz [-n WRITES] [-s SEED]
  *
  * Targets: every writable file under /sys/kernel/mm/nvm (keyword files,
- * badblocks, mirror/ranges), the sysctls vm.mirrorable and
- * vm.nvm_min_free_kbytes, and the state file of up to 8 memory blocks.
+ * badblocks, mirror/ranges), the sysctls vm.mirrorable,
+ * vm.nvm_min_free_kbytes and vm.nvm_placement_unprivileged, and the state file of up to 8 memory blocks.
  * Inputs: random bytes, numbers (negative, huge, hex junk, overflow),
  * mutated keywords, broken "START LENGTH" pairs, long strings.
  *
@@ -215,6 +215,7 @@ int main(int argc, char **argv)
 	add("/sys/kernel/mm/nvm/mirror/ranges", RANGES, NULL, 0, 0);
 	add("/proc/sys/vm/mirrorable", SYSCTL, NULL, 0, 3);
 	add("/proc/sys/vm/nvm_min_free_kbytes", SYSCTL, NULL, 0, 67108864);
+	add("/proc/sys/vm/nvm_placement_unprivileged", SYSCTL, NULL, 0, 1);
 	if (!glob("/sys/devices/system/memory/memory*/state", 0, NULL, &g)) {
 		for (k = 0; k < g.gl_pathc && k < 8; k++)
 			add(g.gl_pathv[g.gl_pathc - 1 - k], BLOCK_STATE, state_words, 0, 0);

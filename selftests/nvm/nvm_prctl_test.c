@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PR_SET_NVM_PLACEMENT / PR_GET_NVM_PLACEMENT: defaults, bad arguments,
- * privilege, inheritance across fork and exec.  Placement itself (pages in
- * ZONE_NVM) is checked by the kmem scenario with nvm_hold.
+ * privilege, strict mode, inheritance across fork and exec.  Placement
+ * itself (pages in ZONE_NVM) is checked by nvm_placement_test and by the
+ * kmem scenario with nvm_hold.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -18,6 +20,9 @@
 #define PR_GET_NVM_PLACEMENT		0x4e564d02
 #define PR_NVM_PLACEMENT_OFF		0
 #define PR_NVM_PLACEMENT_PREFERRED	1
+#endif
+#ifndef PR_NVM_PLACEMENT_STRICT
+#define PR_NVM_PLACEMENT_STRICT		2
 #endif
 
 static int get(void)
@@ -40,7 +45,7 @@ TEST(set_and_reset)
 
 TEST(bad_arguments_einval)
 {
-	unsigned long bad[] = { 2, 3, 255, -1UL };
+	unsigned long bad[] = { 3, 4, 255, 0x4e564d01, -1UL };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -72,6 +77,11 @@ TEST(unprivileged_eperm)
 			_exit(11);
 		if (errno != EPERM)
 			_exit(12);
+		errno = 0;
+		if (prctl(PR_SET_NVM_PLACEMENT, PR_NVM_PLACEMENT_STRICT, 0, 0, 0) != -1)
+			_exit(15);
+		if (errno != EPERM)
+			_exit(16);
 		if (get() != PR_NVM_PLACEMENT_OFF)
 			_exit(13);
 		/* turning it off needs no privilege */
@@ -80,6 +90,88 @@ TEST(unprivileged_eperm)
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+}
+
+/* Pages ZONE_NVM manages, all nodes, from /proc/zoneinfo */
+static long nvm_managed(void)
+{
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	char line[256], zone[32];
+	long sum = 0, v;
+	int in_nvm = 0, node;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Node %d, zone %31s", &node, zone) == 2)
+			in_nvm = !strcmp(zone, "NVM");
+		else if (in_nvm && sscanf(line, " managed %ld", &v) == 1)
+			sum += v;
+	}
+	fclose(f);
+	return sum;
+}
+
+TEST(strict_mode)
+{
+	long managed = nvm_managed();
+	int ret;
+
+	ASSERT_LE(0, managed);
+	errno = 0;
+	ret = prctl(PR_SET_NVM_PLACEMENT, PR_NVM_PLACEMENT_STRICT, 0, 0, 0);
+	if (!managed) {
+		/* no ZONE_NVM memory: strict placement could only fail */
+		ASSERT_EQ(-1, ret);
+		ASSERT_EQ(ENOMEM, errno);
+		ASSERT_EQ(PR_NVM_PLACEMENT_OFF, get());
+		return;
+	}
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(PR_NVM_PLACEMENT_STRICT, get());
+	/* from strict to preferred and back to off */
+	ASSERT_EQ(0, prctl(PR_SET_NVM_PLACEMENT, PR_NVM_PLACEMENT_PREFERRED, 0, 0, 0));
+	ASSERT_EQ(PR_NVM_PLACEMENT_PREFERRED, get());
+	ASSERT_EQ(0, prctl(PR_SET_NVM_PLACEMENT, PR_NVM_PLACEMENT_OFF, 0, 0, 0));
+	ASSERT_EQ(PR_NVM_PLACEMENT_OFF, get());
+}
+
+static int write_file(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fputs(s, f) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+/* vm.nvm_placement_unprivileged=1: anyone may place */
+TEST(sysctl_lets_unprivileged_place)
+{
+	pid_t pid;
+	int status;
+
+	ASSERT_EQ(0, write_file("/proc/sys/vm/nvm_placement_unprivileged", "1\n"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(10);
+		if (prctl(PR_SET_NVM_PLACEMENT, PR_NVM_PLACEMENT_PREFERRED, 0, 0, 0))
+			_exit(11);
+		if (get() != PR_NVM_PLACEMENT_PREFERRED)
+			_exit(12);
+		/* a user may not change the sysctl itself */
+		if (!write_file("/proc/sys/vm/nvm_placement_unprivileged", "0\n"))
+			_exit(13);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, write_file("/proc/sys/vm/nvm_placement_unprivileged", "0\n"));
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 }

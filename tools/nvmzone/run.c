@@ -3,10 +3,12 @@
  * nvmzone run - run a program with its anonymous memory placed in ZONE_NVM.
  *
  * After numactl(8) and env(1): set the placement of this process with
- * prctl(PR_SET_NVM_PLACEMENT), then execvp() the program, which inherits
- * it (as do its children).  No fork: the program keeps nvmzone's pid, its
- * signals and its exit status.  The placement is a property of the running
- * kernel and of this process, so --sysroot does not apply.
+ * prctl(PR_SET_NVM_PLACEMENT), preferred (ZONE_NVM first, then DRAM) or
+ * strict (ZONE_NVM only, SIGBUS when it is full), then execvp() the
+ * program, which inherits it (as do its children).  No fork: the program
+ * keeps nvmzone's pid, its signals and its exit status.  The placement is a
+ * property of the running kernel and of this process (its mm), so
+ * --sysroot does not apply.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -26,11 +28,15 @@
 #define PR_NVM_PLACEMENT_OFF 0
 #define PR_NVM_PLACEMENT_PREFERRED 1
 #endif
+#ifndef PR_NVM_PLACEMENT_STRICT
+#define PR_NVM_PLACEMENT_STRICT 2
+#endif
 
-/* What PR_GET_NVM_PLACEMENT returns, by value */
+/* What PR_GET_NVM_PLACEMENT returns, by value (NvmPlacement: in status) */
 static const char *const mode_names[] = {
 	[PR_NVM_PLACEMENT_OFF] = "off",
 	[PR_NVM_PLACEMENT_PREFERRED] = "preferred",
+	[PR_NVM_PLACEMENT_STRICT] = "strict",
 };
 
 enum {
@@ -42,7 +48,7 @@ enum {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: nvmzone run [--preferred] -- COMMAND [ARG...]\n"
+		"Usage: nvmzone run [--preferred | --strict] -- COMMAND [ARG...]\n"
 		"       nvmzone run --show\n\n"
 		"Run COMMAND with its anonymous memory in ZONE_NVM: set the placement of\n"
 		"this process with prctl(PR_SET_NVM_PLACEMENT), then execute COMMAND\n"
@@ -50,12 +56,14 @@ static void usage(FILE *f)
 		"end at COMMAND: those after it are COMMAND's.\n\n"
 		"Options:\n"
 		"     --preferred        ZONE_NVM first, then DRAM (the default)\n"
-		"     --strict           ZONE_NVM only: not in this kernel, an error\n"
-		"     --show             print the placement nvmzone inherited (off or\n"
-		"                        preferred) and exit\n"
+		"     --strict           ZONE_NVM only: a page fault that finds it full\n"
+		"                        gets SIGBUS\n"
+		"     --show             print the placement nvmzone inherited (off,\n"
+		"                        preferred or strict) and exit\n"
 		" -h, --help             display this help\n\n"
-		"Setting a placement needs CAP_SYS_ADMIN.  --sysroot is refused: the\n"
-		"placement belongs to the running kernel, not to a tree.\n\n"
+		"Setting a placement needs CAP_SYS_ADMIN, or vm.nvm_placement_unprivileged\n"
+		"set to 1; --strict also needs memory in ZONE_NVM.  --sysroot is refused:\n"
+		"the placement belongs to the running kernel, not to a tree.\n\n"
 		"Exit status: COMMAND's; 1 when the placement cannot be set (or shown)\n"
 		"or on invalid usage, 126 when COMMAND cannot be executed, 127 when it\n"
 		"is not found.\n");
@@ -73,35 +81,53 @@ static void run_errx(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The reason a placement prctl failed; the call is named by @what */
-static void placement_err(const char *what, int errnum)
+/*
+ * Whether the kernel knows PR_GET_NVM_PLACEMENT: after an EINVAL from
+ * PR_SET_NVM_PLACEMENT, it tells a kernel older than strict placement from
+ * one without any placement.  prctl() is variadic and the kernel checks all
+ * of its unsigned long arguments: pass them as unsigned long, not as int
+ * (see prctl(2)).
+ */
+static bool have_placement(void)
 {
-	switch (errnum) {
-	case EINVAL:
-		/* our arguments are valid: the option itself is unknown */
-		run_errx("this kernel has no ZONE_NVM placement (%s: %s)", what,
-			 strerror(errnum));
-		break;
-	case EPERM:
-		run_errx("%s: %s (needs CAP_SYS_ADMIN)", what,
-			 strerror(errnum));
-		break;
-	default:
-		run_errx("%s: %s", what, strerror(errnum));
-		break;
-	}
+	return prctl(PR_GET_NVM_PLACEMENT, 0UL, 0UL, 0UL, 0UL) >= 0;
 }
 
 /*
- * prctl() is variadic and the kernel checks all of its unsigned long
- * arguments: pass them as unsigned long, not as int (see prctl(2)).
+ * The reason a placement prctl failed; the call is named by @what, @mode is
+ * the mode PR_SET_NVM_PLACEMENT was given (-1: PR_GET_NVM_PLACEMENT).
  */
+static void placement_err(const char *what, long mode, int errnum)
+{
+	const char *reason = strerror(errnum);
+	bool strict = mode == PR_NVM_PLACEMENT_STRICT;
+
+	/* our arguments are valid: EINVAL is an unknown mode or option */
+	if (errnum == EINVAL && strict && have_placement())
+		run_errx(
+			"--strict: this kernel has no strict placement, only --preferred (%s: %s)",
+			what, reason);
+	else if (errnum == EINVAL)
+		run_errx("this kernel has no ZONE_NVM placement (%s: %s)", what,
+			 reason);
+	else if (errnum == ENOMEM && strict)
+		run_errx(
+			"--strict: no ZONE_NVM memory for strict placement (%s: %s)",
+			what, reason);
+	else if (errnum == EPERM)
+		run_errx(
+			"%s: %s (needs CAP_SYS_ADMIN, or vm.nvm_placement_unprivileged=1)",
+			what, reason);
+	else
+		run_errx("%s: %s", what, reason);
+}
+
 static int show_placement(void)
 {
 	int mode = prctl(PR_GET_NVM_PLACEMENT, 0UL, 0UL, 0UL, 0UL);
 
 	if (mode < 0) {
-		placement_err("PR_GET_NVM_PLACEMENT", errno);
+		placement_err("PR_GET_NVM_PLACEMENT", -1, errno);
 		return NZ_EXIT_FAILURE;
 	}
 	if ((size_t)mode < ARRAY_SIZE(mode_names) && mode_names[mode])
@@ -111,13 +137,11 @@ static int show_placement(void)
 	return NZ_EXIT_OK;
 }
 
-/* PR_NVM_PLACEMENT_PREFERRED: the only mode there is.  0 or -1. */
-static int set_preferred(void)
+/* PR_NVM_PLACEMENT_PREFERRED or _STRICT.  0 or -1 (error printed). */
+static int set_placement(unsigned long mode)
 {
-	unsigned long mode = PR_NVM_PLACEMENT_PREFERRED;
-
 	if (prctl(PR_SET_NVM_PLACEMENT, mode, 0UL, 0UL, 0UL) < 0) {
-		placement_err("PR_SET_NVM_PLACEMENT", errno);
+		placement_err("PR_SET_NVM_PLACEMENT", (long)mode, errno);
 		return -1;
 	}
 	return 0;
@@ -144,18 +168,20 @@ int cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool strict = false, show = false, mode_given = false, sysroot = false;
+	unsigned long mode = PR_NVM_PLACEMENT_PREFERRED;
+	bool show = false, mode_given = false, sysroot = false;
 	int c;
 
 	/* "+": stop at COMMAND, its options are its own */
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
+		/* of --preferred and --strict, the last one counts */
 		case OPT_PREFERRED:
-			strict = false;
+			mode = PR_NVM_PLACEMENT_PREFERRED;
 			mode_given = true;
 			break;
 		case OPT_STRICT:
-			strict = true;
+			mode = PR_NVM_PLACEMENT_STRICT;
 			mode_given = true;
 			break;
 		case OPT_SHOW:
@@ -186,18 +212,13 @@ int cmd_run(int argc, char **argv)
 		}
 		return show_placement();
 	}
-	/* planned (ZONE_NVM or nothing), but no kernel has it: never fake it */
-	if (strict) {
-		run_errx(
-			"--strict: this kernel has no strict placement (only --preferred)");
-		return NZ_EXIT_FAILURE;
-	}
 	if (optind >= argc) {
 		run_errx("no command given");
 		usage(stderr);
 		return NZ_EXIT_FAILURE;
 	}
-	if (set_preferred() < 0)
+	/* before COMMAND is looked for: a failure never runs it */
+	if (set_placement(mode) < 0)
 		return NZ_EXIT_FAILURE;
 	return exec_command(argv + optind);
 }

@@ -36,6 +36,12 @@ mirror/free_pages 444 num
 mirror/stats/alloc_pages 444 num
 mirror/stats/fallback_pages 444 num
 mirror/stats/last_resort_pages 444 num
+placement/alloc_pages 444 num
+placement/fallback_pages 444 num
+placement/failed_faults 444 num
+placement/migrated_in_pages 444 num
+placement/migrated_out_pages 444 num
+placement/migrate_failed_pages 444 num
 SPEC
 }
 

@@ -1648,18 +1648,264 @@ test_mirror_help()
 
 # ---- run ----
 #
-# This host's kernel has no PR_SET_NVM_PLACEMENT: prctl() fails with EINVAL
-# before run could execute anything, so these tests cover the options and
-# that error; executing COMMAND (exit status 126, 127, inheritance) is for
-# the VM tests, on the nvmzone kernel.
+# Most run tests preload tests/fake-prctl.c (nzf): the placement prctls of
+# the nvmzone kernel, faked on any host kernel, their calls logged to
+# $T/prctl, their errors chosen by NZ_FAKE_* (see that file).  With it, run
+# really executes COMMAND, which inherits the fake mode across exec as it
+# would the kernel's.  test_run_host_kernel makes the real prctl() calls;
+# placement itself (pages in ZONE_NVM, SIGBUS) is for the VM tests.
 
 RUN_EINVAL_SET="nvmzone run: this kernel has no ZONE_NVM placement (PR_SET_NVM_PLACEMENT: Invalid argument)"
 RUN_EINVAL_GET="nvmzone run: this kernel has no ZONE_NVM placement (PR_GET_NVM_PLACEMENT: Invalid argument)"
-RUN_STRICT="nvmzone run: --strict: this kernel has no strict placement (only --preferred)"
+RUN_NO_STRICT="nvmzone run: --strict: this kernel has no strict placement, only --preferred (PR_SET_NVM_PLACEMENT: Invalid argument)"
+RUN_ENOMEM="nvmzone run: --strict: no ZONE_NVM memory for strict placement (PR_SET_NVM_PLACEMENT: Cannot allocate memory)"
+RUN_EPERM="nvmzone run: PR_SET_NVM_PLACEMENT: Operation not permitted (needs CAP_SYS_ADMIN, or vm.nvm_placement_unprivileged=1)"
 RUN_SYSROOT="nvmzone run: --sysroot does not apply: the placement is set in the running kernel"
+FAKE_PRCTL=$TMP/fake-prctl.so
 
-# the tests that reach prctl() need a kernel without the placement prctls
-need_no_placement()
+# nzf ARGS...: nz with the fake placement prctls (NZ_FAKE_* from the
+# caller's environment, "NZ_FAKE_SET_ERRNO=EPERM nzf run ...").  An
+# LD_PRELOAD ahead of a dynamic ASan runtime needs verify_asan_link_order=0.
+nzf()
+{
+	[ -e "$FAKE_PRCTL" ] ||
+		${CC:-cc} -shared -fPIC -O2 -Wall -Wextra -Werror \
+			-o "$FAKE_PRCTL" "$HERE/fake-prctl.c" ||
+		fail "cannot build $FAKE_PRCTL"
+	rc=0
+	LD_PRELOAD=$FAKE_PRCTL NZ_FAKE_PRCTL_LOG=$T/prctl \
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+		"$NVMZONE" "$@" >"$T/out" 2>"$T/err" || rc=$?
+}
+
+# prctl_is CALLS: the fake prctls called since the last one, then forget them
+prctl_is()
+{
+	if [ -n "$1" ]; then
+		printf '%s\n' "$1" | diff -u - "$T/prctl" || fail "prctl calls differ"
+	else
+		[ ! -s "$T/prctl" ] || fail "prctl called: $(cat "$T/prctl")"
+	fi
+	rm -f "$T/prctl"
+}
+
+test_run_no_command()
+{
+	local a
+
+	for a in "" --preferred --strict "--strict --" --; do
+		nzf run $a
+		expect_rc 1
+		out_empty
+		[ "$(head -n2 "$T/err")" = "nvmzone run: no command given
+Usage: nvmzone run [--preferred | --strict] -- COMMAND [ARG...]" ] ||
+			fail "run $a: expected the error, then the usage"
+		err_has "Exit status: COMMAND's;"
+		prctl_is ""
+	done
+}
+
+test_run_strict()
+{
+	# the mode reaches the kernel, COMMAND runs with its arguments
+	nzf run --strict -- sh -c 'echo "$0 $1: $NZ_FAKE_PLACEMENT"' a b
+	expect_rc 0
+	err_empty
+	out_is "a b: 2"
+	prctl_is "SET 2 0 0 0"
+	# and inherits the mode across exec
+	nzf run --strict "$NVMZONE" run --show
+	expect_rc 0
+	err_empty
+	out_is strict
+	prctl_is "SET 2 0 0 0
+GET 0 0 0 0"
+	# the last of --preferred and --strict counts
+	nzf run --preferred --strict true
+	expect_rc 0
+	prctl_is "SET 2 0 0 0"
+	nzf run --strict --preferred true
+	expect_rc 0
+	prctl_is "SET 1 0 0 0"
+	# COMMAND's exit status and signals are its own
+	nzf run --strict -- sh -c 'exit 3'
+	expect_rc 3
+	err_empty
+	nzf run --strict -- sh -c 'kill -TERM $$'
+	expect_rc $((128 + 15))
+}
+
+test_run_preferred()
+{
+	local a
+
+	for a in "" --preferred "--preferred --"; do
+		nzf run $a "$NVMZONE" run --show
+		expect_rc 0
+		err_empty
+		out_is preferred
+		prctl_is "SET 1 0 0 0
+GET 0 0 0 0"
+	done
+	# options after COMMAND are COMMAND's, not run's
+	nzf run echo --strict --show -h
+	expect_rc 0
+	out_is "--strict --show -h"
+	prctl_is "SET 1 0 0 0"
+	nzf run sh -c 'exit 0' --show -h
+	expect_rc 0
+	prctl_is "SET 1 0 0 0"
+}
+
+test_run_exec_errors()
+{
+	# the placement is set first, then COMMAND looked for
+	nzf run --strict -- "$T/no-such-command" arg
+	expect_rc 127
+	out_empty
+	err_is "nvmzone run: $T/no-such-command: No such file or directory"
+	prctl_is "SET 2 0 0 0"
+	nzf run -- no-such-command-nvmzone
+	expect_rc 127
+	err_is "nvmzone run: no-such-command-nvmzone: No such file or directory"
+	prctl_is "SET 1 0 0 0"
+	mkdir "$T/dir"
+	nzf run -- "$T/dir"
+	expect_rc 126
+	err_is "nvmzone run: $T/dir: Permission denied"
+	prctl_is "SET 1 0 0 0"
+}
+
+test_run_eperm()
+{
+	local a
+
+	for a in "" --preferred --strict; do
+		NZ_FAKE_SET_ERRNO=EPERM nzf run $a -- touch "$T/ran"
+		expect_rc 1
+		out_empty
+		err_is "$RUN_EPERM"
+		[ ! -e "$T/ran" ] || fail "run $a: COMMAND ran"
+	done
+	# COMMAND is not looked for
+	NZ_FAKE_SET_ERRNO=EPERM nzf run --strict -- "$T/no-such-command"
+	expect_rc 1
+	err_is "$RUN_EPERM"
+	# --show needs no privilege
+	NZ_FAKE_SET_ERRNO=EPERM nzf run --show
+	expect_rc 0
+	out_is off
+}
+
+test_run_strict_enomem()
+{
+	NZ_FAKE_STRICT_ERRNO=ENOMEM nzf run --strict -- touch "$T/ran"
+	expect_rc 1
+	out_empty
+	err_is "$RUN_ENOMEM"
+	[ ! -e "$T/ran" ] || fail "COMMAND ran"
+	prctl_is "SET 2 0 0 0"
+	# preferred placement needs no ZONE_NVM memory
+	NZ_FAKE_STRICT_ERRNO=ENOMEM nzf run -- "$NVMZONE" run --show
+	expect_rc 0
+	out_is preferred
+	# ENOMEM for another mode: no more than the reason
+	NZ_FAKE_SET_ERRNO=ENOMEM nzf run -- true
+	expect_rc 1
+	err_is "nvmzone run: PR_SET_NVM_PLACEMENT: Cannot allocate memory"
+}
+
+test_run_strict_einval()
+{
+	local a
+
+	# a kernel with placement but without strict: the GET tells it apart
+	NZ_FAKE_STRICT_ERRNO=EINVAL nzf run --strict -- touch "$T/ran"
+	expect_rc 1
+	out_empty
+	err_is "$RUN_NO_STRICT"
+	[ ! -e "$T/ran" ] || fail "COMMAND ran"
+	prctl_is "SET 2 0 0 0
+GET 0 0 0 0"
+	NZ_FAKE_STRICT_ERRNO=EINVAL nzf run --strict --preferred -- true
+	expect_rc 0
+	prctl_is "SET 1 0 0 0"
+	# a kernel without any placement
+	for a in --strict --preferred; do
+		NZ_FAKE_SET_ERRNO=EINVAL NZ_FAKE_GET_ERRNO=EINVAL nzf run $a -- touch "$T/ran"
+		expect_rc 1
+		out_empty
+		err_is "$RUN_EINVAL_SET"
+		[ ! -e "$T/ran" ] || fail "COMMAND ran"
+	done
+	NZ_FAKE_SET_ERRNO=EINVAL NZ_FAKE_GET_ERRNO=EINVAL nzf run --show
+	expect_rc 1
+	out_empty
+	err_is "$RUN_EINVAL_GET"
+	# any other errno: the call and the reason
+	NZ_FAKE_SET_ERRNO=EBUSY nzf run --strict -- true
+	expect_rc 1
+	err_is "nvmzone run: PR_SET_NVM_PLACEMENT: Device or resource busy"
+	NZ_FAKE_GET_ERRNO=EBUSY nzf run --show
+	expect_rc 1
+	err_is "nvmzone run: PR_GET_NVM_PLACEMENT: Device or resource busy"
+}
+
+test_run_show()
+{
+	local m
+
+	for m in 0:off 1:preferred 2:strict 7:"unknown (7)"; do
+		NZ_FAKE_PLACEMENT=${m%%:*} nzf run --show
+		expect_rc 0
+		err_empty
+		out_is "${m#*:}"
+		prctl_is "GET 0 0 0 0"
+	done
+}
+
+test_run_bad_options()
+{
+	nzf run --bogus -- true
+	expect_rc 1
+	err_is "nvmzone run: unrecognized option '--bogus'
+Try 'nvmzone run --help'."
+	nzf run -x true
+	expect_rc 1
+	err_is "nvmzone run: invalid option -- 'x'
+Try 'nvmzone run --help'."
+	for a in "--show -- true" "--show true" "--preferred --show" "--show --strict"; do
+		nzf run $a
+		expect_rc 1
+		out_empty
+		err_is "nvmzone run: --show takes no other option and no command
+Try 'nvmzone run --help'."
+	done
+	prctl_is ""
+}
+
+test_run_sysroot_refused()
+{
+	mkdir "$T/r"
+	nzf --sysroot "$T/r" run -- true
+	expect_rc 1
+	err_is "$RUN_SYSROOT"
+	nzf run --sysroot "$T/r" --strict -- true
+	expect_rc 1
+	err_is "$RUN_SYSROOT"
+	nzf run --sysroot="$T/r" --show
+	expect_rc 1
+	err_is "$RUN_SYSROOT"
+	prctl_is ""
+	# options end at COMMAND: this --sysroot is the command's
+	nzf run echo --sysroot "$T/r"
+	expect_rc 0
+	out_is "--sysroot $T/r"
+	prctl_is "SET 1 0 0 0"
+}
+
+# The real prctl() of this host's kernel, whichever it is
+test_run_host_kernel()
 {
 	local r
 
@@ -1667,102 +1913,22 @@ need_no_placement()
 libc = ctypes.CDLL(None, use_errno=True)
 r = libc.prctl(0x4e564d02, 0, 0, 0, 0)
 print(r if r >= 0 else "errno %d" % ctypes.get_errno())')
-	[ "$r" = "errno 22" ] ||
-		fail "PR_GET_NVM_PLACEMENT gives '$r', not EINVAL: this kernel has ZONE_NVM placement; the VM tests cover it"
-}
-
-test_run_no_command()
-{
-	local a
-
-	for a in "" --preferred --; do
-		nz run $a
+	if [ "$r" != "errno 22" ]; then
+		# the nvmzone kernel: what nvmzone inherited from here
+		nz run --show
+		expect_rc 0
+		err_empty
+		out_has '^(off|preferred|strict)$'
+		return
+	fi
+	# no placement prctls: EINVAL, with or without --strict
+	for a in "" --strict --preferred; do
+		nz run $a -- touch "$T/ran"
 		expect_rc 1
 		out_empty
-		[ "$(head -n2 "$T/err")" = "nvmzone run: no command given
-Usage: nvmzone run [--preferred] -- COMMAND [ARG...]" ] ||
-			fail "run $a: expected the error, then the usage"
-		err_has "Exit status: COMMAND's;"
+		err_is "$RUN_EINVAL_SET"
+		[ ! -e "$T/ran" ] || fail "run $a: COMMAND ran"
 	done
-}
-
-test_run_strict()
-{
-	local a
-
-	for a in "--strict -- true" "--strict" "--preferred --strict true"; do
-		nz run $a
-		expect_rc 1
-		out_empty
-		err_is "$RUN_STRICT"
-	done
-}
-
-test_run_bad_options()
-{
-	nz run --bogus -- true
-	expect_rc 1
-	err_is "nvmzone run: unrecognized option '--bogus'
-Try 'nvmzone run --help'."
-	nz run -x true
-	expect_rc 1
-	err_is "nvmzone run: invalid option -- 'x'
-Try 'nvmzone run --help'."
-	for a in "--show -- true" "--show true" "--preferred --show" "--show --strict"; do
-		nz run $a
-		expect_rc 1
-		out_empty
-		err_is "nvmzone run: --show takes no other option and no command
-Try 'nvmzone run --help'."
-	done
-}
-
-test_run_sysroot_refused()
-{
-	mkdir "$T/r"
-	nz --sysroot "$T/r" run -- true
-	expect_rc 1
-	err_is "$RUN_SYSROOT"
-	nz run --sysroot "$T/r" -- true
-	expect_rc 1
-	err_is "$RUN_SYSROOT"
-	nz run --sysroot="$T/r" --show
-	expect_rc 1
-	err_is "$RUN_SYSROOT"
-	# options end at COMMAND: this --sysroot is the command's
-	need_no_placement
-	nz run true --sysroot "$T/r"
-	expect_rc 1
-	err_is "$RUN_EINVAL_SET"
-}
-
-test_run_host_kernel()
-{
-	need_no_placement
-	nz run -- true
-	expect_rc 1
-	out_empty
-	err_is "$RUN_EINVAL_SET"
-	# the placement is set first: a missing COMMAND is never reached
-	nz run --preferred -- "$T/no-such-command"
-	expect_rc 1
-	err_is "$RUN_EINVAL_SET"
-	# the last of --strict and --preferred counts
-	nz run --strict --preferred true
-	expect_rc 1
-	err_is "$RUN_EINVAL_SET"
-	# options after COMMAND are COMMAND's, not run's
-	nz run true --strict
-	expect_rc 1
-	err_is "$RUN_EINVAL_SET"
-	nz run sh -c 'exit 0' --show -h
-	expect_rc 1
-	err_is "$RUN_EINVAL_SET"
-}
-
-test_run_show_host_kernel()
-{
-	need_no_placement
 	nz run --show
 	expect_rc 1
 	out_empty
@@ -1774,10 +1940,12 @@ test_run_help()
 	nz help run
 	expect_rc 0
 	err_empty
-	out_has '^Usage: nvmzone run \[--preferred\] -- COMMAND \[ARG\.\.\.\]$'
+	out_has '^Usage: nvmzone run \[--preferred \| --strict\] -- COMMAND \[ARG\.\.\.\]$'
 	out_has '^       nvmzone run --show$'
-	out_has '^     --strict +ZONE_NVM only: not in this kernel, an error$'
-	out_has '^     --show +print the placement'
+	out_has '^     --strict +ZONE_NVM only: a page fault that finds it full$'
+	out_has '^     --show +print the placement nvmzone inherited \(off,$'
+	out_has 'vm.nvm_placement_unprivileged'
+	out_lacks 'not in this kernel'
 	nz run -h
 	expect_rc 0
 	out_has '126 when COMMAND cannot be executed, 127 when it$'

@@ -144,6 +144,14 @@ t_eq "stats/online_pages grew by $((nblk * BS / 4096))" "$(( $(stat_of online_pa
 t_eq "every page was scrubbed" "$(( $(stat_of scrubbed_pages) - scrub0 ))" "$((nblk * BS / 4096))"
 t_run "lsmem reports the NVM blocks" sh -c "lsmem -o +ZONES | grep -q NVM"
 
+# --- placement by the program: madvise(MADV_NVM, _STRICT, MADV_NONVM) --------
+pfree0=$(zone_pages 1 NVM nr_free_pages)
+t_ksft /nvmtest/bin/nvm_placement_test
+t_ksft /nvmtest/bin/nvm_prctl_test
+pfree1=$(zone_pages 1 NVM nr_free_pages)
+t_run "placement tests gave ZONE_NVM back (free $pfree0 -> $pfree1 pages)" \
+	test $((pfree0 - pfree1)) -lt 2048
+
 # --- nvmzone run: a whole unmodified program placed -------------------------
 t_eq "nvmzone run -- nvmzone run --show" "$(nvmzone run -- nvmzone run --show 2>&1)" preferred
 t_eq "nvmzone run --show outside: off" "$(nvmzone run --show 2>&1)" off
@@ -153,9 +161,31 @@ t_eq "  ... and without nvmzone run they are not" \
 	"$(echo quit | /nvmtest/bin/nvm_hold --no-place 16)" "ready 4096 0"
 t_eq "nvmzone run -- /no/such: exit 127" "$(nvmzone run -- /no/such >/dev/null 2>&1; echo $?)" 127
 t_eq "nvmzone run -- /proc: exit 126" "$(nvmzone run -- /proc >/dev/null 2>&1; echo $?)" 126
-t_eq "nvmzone run --strict: exit 1 (no strict mode yet)" "$(nvmzone run --strict -- true >/dev/null 2>&1; echo $?)" 1
+t_eq "nvmzone run --strict -- nvmzone run --show" "$(nvmzone run --strict -- nvmzone run --show 2>&1)" strict
+t_eq "nvmzone run --strict: NvmPlacement in /proc/PID/status" \
+	"$(nvmzone run --strict -- grep NvmPlacement /proc/self/status)" "$(printf 'NvmPlacement:\tstrict')"
+t_eq "NvmPlacement of an ordinary process: off" \
+	"$(grep NvmPlacement /proc/self/status)" "$(printf 'NvmPlacement:\toff')"
+t_eq "nvmzone run --strict -- sh -c 'sh -c nvm_hold': a grandchild's pages are in ZONE_NVM" \
+	"$(echo quit | nvmzone run --strict -- sh -c 'sh -c "/nvmtest/bin/nvm_hold --no-place 16"')" "ready 4096 4096"
+t_eq "nvmzone run -- sh -c nvm_hold: a child's pages are in ZONE_NVM" \
+	"$(echo quit | nvmzone run -- sh -c '/nvmtest/bin/nvm_hold --no-place 16')" "ready 4096 4096"
 t_eq "non-root nvmzone run: exit 1" "$(as_nobody nvmzone run -- true >/tmp/chk 2>&1; echo $?)" 1
 t_run "  ... Operation not permitted (needs CAP_SYS_ADMIN)" grep -q "Operation not permitted" /tmp/chk
+t_eq "non-root nvmzone run --strict: exit 1" "$(as_nobody nvmzone run --strict -- true >/tmp/chk 2>&1; echo $?)" 1
+t_run "  ... Operation not permitted" grep -q "Operation not permitted" /tmp/chk
+PU=/proc/sys/vm/nvm_placement_unprivileged
+t_eq "vm.nvm_placement_unprivileged is 0 by default" "$(cat $PU)" 0
+t_run "vm.nvm_placement_unprivileged=1 accepted" sh -c "echo 1 > $PU"
+t_eq "  ... then non-root nvmzone run --strict places" \
+	"$(as_nobody nvmzone run --strict -- nvmzone run --show 2>&1)" strict
+t_run "vm.nvm_placement_unprivileged back to 0" sh -c "echo 0 > $PU"
+for v in 2 -1 x 99999999999; do
+	t_run "vm.nvm_placement_unprivileged=$v refused (EINVAL)" expect_err "Invalid argument" $PU "$v"
+done
+t_eq "  ... unchanged" "$(cat $PU)" 0
+t_run "non-root cannot write vm.nvm_placement_unprivileged" \
+	sh -c "/bin/setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'echo 1 > $PU' 2>&1 | grep -q 'Permission denied'"
 
 # --- ZONE_DEVICE beside ZONE_NVM: fsdax and devdax on the second NVDIMM -----
 region2=$(region_on_node 0)

@@ -1,0 +1,681 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Placement of anonymous memory in ZONE_NVM with madvise(MADV_NVM,
+ * MADV_NVM_STRICT, MADV_NONVM): every page's frame, read from
+ * /proc/self/pagemap (root), must lie in a ZONE_NVM span of /proc/zoneinfo
+ * (or outside all of them after MADV_NONVM), and every page keeps its
+ * content (a checksum per page) across every migration.  Strict placement
+ * with ZONE_NVM full: SIGBUS on fault, ENOMEM from madvise with nothing
+ * changed; preferred placement falls back to DRAM.  Fork, mremap, huge
+ * pages, refused mappings, privilege, accounting (smaps Nvm:, VmFlags,
+ * /sys/kernel/mm/nvm/placement).
+ *
+ * Needs a ZONE_NVM with memory whose span holds no other zone's memory
+ * (the kmem scenario: a dax device onlined to ZONE_NVM on its own node).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#ifndef MADV_NVM
+#define MADV_NVM	0x4e564d01
+#define MADV_NVM_STRICT	0x4e564d02
+#define MADV_NONVM	0x4e564d03
+#endif
+
+#define MIB		(1UL << 20)
+#define MAX_ZONES	64
+
+static long psize;
+static struct { uint64_t start, end; } nvm[MAX_ZONES];
+static int nr_nvm;
+
+/* ZONE_NVM spans and free pages above min, from /proc/zoneinfo */
+static long read_zoneinfo(void)
+{
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	char line[256], zone[32];
+	int in_nvm = 0, node;
+	unsigned long v, spanned = 0;
+	long free = 0, room = 0, min = 0;
+
+	nr_nvm = 0;
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Node %d, zone %31s", &node, zone) == 2) {
+			if (in_nvm && free > min)
+				room += free - min;
+			in_nvm = !strcmp(zone, "NVM");
+			free = min = 0;
+			continue;
+		}
+		if (!in_nvm)
+			continue;
+		if (sscanf(line, "  pages free %lu", &v) == 1)
+			free = v;
+		else if (sscanf(line, " min %lu", &v) == 1)
+			min = v;
+		else if (sscanf(line, " spanned %lu", &v) == 1)
+			spanned = v;
+		else if (sscanf(line, " start_pfn: %lu", &v) == 1 &&
+			 nr_nvm < MAX_ZONES && spanned) {
+			nvm[nr_nvm].start = v;
+			nvm[nr_nvm].end = v + spanned;
+			nr_nvm++;
+		}
+	}
+	if (in_nvm && free > min)
+		room += free - min;
+	fclose(f);
+	return room;
+}
+
+static int pfn_in_nvm(uint64_t pfn)
+{
+	int i;
+
+	for (i = 0; i < nr_nvm; i++)
+		if (pfn >= nvm[i].start && pfn < nvm[i].end)
+			return 1;
+	return 0;
+}
+
+/* pfn of the page at @addr, 0 if not present */
+static uint64_t frame(void *addr)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	uint64_t e = 0;
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, sizeof(e), (uintptr_t)addr / psize * sizeof(e)) != sizeof(e))
+		e = 0;
+	close(fd);
+	if (!(e & (1ULL << 63)))
+		return 0;
+	return e & ((1ULL << 55) - 1);
+}
+
+/* Pages of [mem, mem + len) present: *in_nvm of them in ZONE_NVM */
+static size_t count_pages(char *mem, size_t len, size_t *in_nvm)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	size_t i, n = len / psize, present = 0;
+	uint64_t *e = calloc(n, sizeof(*e));
+
+	*in_nvm = 0;
+	if (fd < 0 || !e ||
+	    pread(fd, e, n * sizeof(*e), (uintptr_t)mem / psize * sizeof(*e)) !=
+	    (ssize_t)(n * sizeof(*e))) {
+		free(e);
+		if (fd >= 0)
+			close(fd);
+		return (size_t)-1;
+	}
+	close(fd);
+	for (i = 0; i < n; i++) {
+		if (!(e[i] & (1ULL << 63)))
+			continue;
+		present++;
+		if (pfn_in_nvm(e[i] & ((1ULL << 55) - 1)))
+			(*in_nvm)++;
+	}
+	free(e);
+	return present;
+}
+
+static uint64_t pattern(uintptr_t page, size_t word, unsigned int seed)
+{
+	uint64_t x = (page + seed + 1) * 0x9e3779b97f4a7c15ULL ^
+		     (word * 0xbf58476d1ce4e5b9ULL);
+
+	return x ^ (x >> 31);
+}
+
+static void fill(char *mem, size_t len, unsigned int seed)
+{
+	size_t p, w, words = psize / sizeof(uint64_t);
+
+	for (p = 0; p < len / psize; p++) {
+		uint64_t *q = (uint64_t *)(mem + p * psize);
+
+		for (w = 0; w < words; w++)
+			q[w] = pattern(p, w, seed);
+	}
+}
+
+/* Pages whose content is not what fill() wrote */
+static size_t bad_pages(char *mem, size_t len, unsigned int seed)
+{
+	size_t p, w, bad = 0, words = psize / sizeof(uint64_t);
+
+	for (p = 0; p < len / psize; p++) {
+		uint64_t *q = (uint64_t *)(mem + p * psize);
+
+		for (w = 0; w < words; w++)
+			if (q[w] != pattern(p, w, seed)) {
+				bad++;
+				break;
+			}
+	}
+	return bad;
+}
+
+static char *map_anon(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static unsigned long read_ul(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	unsigned long v = -1UL;
+
+	if (f) {
+		if (fscanf(f, "%lu", &v) != 1)
+			v = -1UL;
+		fclose(f);
+	}
+	return v;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fputs(s, f) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+#define STAT(name) read_ul("/sys/kernel/mm/nvm/placement/" name)
+
+/*
+ * The smaps entry of the mapping that starts at @addr: its VmFlags has
+ * @flag ("nv", "ns", "nn")?  Its "Nvm:" line into *nvm_kb.
+ */
+static int smaps_of(void *addr, const char *flag, long *nvm_kb)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512], want[32];
+	int in = 0, has = 0;
+
+	*nvm_kb = -1;
+	if (!f)
+		return -1;
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)addr);
+	while (fgets(line, sizeof(line), f)) {
+		/* "start-end perms ...": lower-case hex; fields: "Name:" */
+		if (isxdigit((unsigned char)line[0]) &&
+		    !isupper((unsigned char)line[0])) {
+			in = !strncmp(line, want, strlen(want));
+			continue;
+		}
+		if (!in)
+			continue;
+		if (!strncmp(line, "Nvm:", 4))
+			sscanf(line + 4, "%ld", nvm_kb);
+		if (!strncmp(line, "VmFlags:", 8)) {
+			char *t = strtok(line + 8, " \n");
+
+			for (; t; t = strtok(NULL, " \n"))
+				if (!strcmp(t, flag))
+					has = 1;
+		}
+	}
+	fclose(f);
+	return has;
+}
+
+FIXTURE(place)
+{
+	long room;
+};
+
+FIXTURE_SETUP(place)
+{
+	psize = sysconf(_SC_PAGESIZE);
+	self->room = read_zoneinfo();
+	if (geteuid())
+		SKIP(return, "needs root (pagemap frames)");
+	if (!nr_nvm || self->room < (long)(64 * MIB / psize))
+		SKIP(return, "no ZONE_NVM with 64 MiB free");
+	ASSERT_EQ(0, prctl(0x4e564d01, 0UL, 0UL, 0UL, 0UL));
+}
+
+FIXTURE_TEARDOWN(place)
+{
+}
+
+/* Advice on populated memory migrates it in, and back out, intact */
+TEST_F(place, migrate_in_and_out)
+{
+	size_t len = 16 * MIB, n = len / psize, present, in;
+	unsigned long in0 = STAT("migrated_in_pages");
+	unsigned long out0 = STAT("migrated_out_pages");
+	char *mem = map_anon(len);
+	long kb;
+
+	ASSERT_NE(NULL, mem);
+	fill(mem, len, 1);
+	present = count_pages(mem, len, &in);
+	ASSERT_EQ(n, present);
+	ASSERT_EQ(0UL, in);	/* ordinary memory never lands in ZONE_NVM */
+
+	ASSERT_EQ(0, madvise(mem, len, MADV_NVM));
+	present = count_pages(mem, len, &in);
+	ASSERT_EQ(n, present);
+	ASSERT_EQ(n, in);
+	ASSERT_EQ(0UL, bad_pages(mem, len, 1));
+	ASSERT_EQ(1, smaps_of(mem, "nv", &kb));
+	ASSERT_EQ((long)(len >> 10), kb);
+	ASSERT_LE(in0 + n, STAT("migrated_in_pages"));
+
+	ASSERT_EQ(0, madvise(mem, len, MADV_NONVM));
+	present = count_pages(mem, len, &in);
+	ASSERT_EQ(n, present);
+	ASSERT_EQ(0UL, in);
+	ASSERT_EQ(0UL, bad_pages(mem, len, 1));
+	ASSERT_EQ(1, smaps_of(mem, "nn", &kb));
+	ASSERT_EQ(0, kb);
+	ASSERT_LE(out0 + n, STAT("migrated_out_pages"));
+
+	/* and in again, strictly this time */
+	ASSERT_EQ(0, madvise(mem, len, MADV_NVM_STRICT));
+	count_pages(mem, len, &in);
+	ASSERT_EQ(n, in);
+	ASSERT_EQ(0UL, bad_pages(mem, len, 1));
+	ASSERT_EQ(1, smaps_of(mem, "ns", &kb));
+	ASSERT_EQ(0, munmap(mem, len));
+}
+
+/* Advice first: the faults that follow allocate in ZONE_NVM */
+TEST_F(place, future_faults)
+{
+	size_t len = 8 * MIB, n = len / psize, in;
+	unsigned long a0 = STAT("alloc_pages");
+	char *mem = map_anon(len), *strict = map_anon(len);
+
+	ASSERT_NE(NULL, mem);
+	ASSERT_NE(NULL, strict);
+	ASSERT_EQ(0, madvise(mem, len, MADV_NVM));
+	ASSERT_EQ(0, madvise(strict, len, MADV_NVM_STRICT));
+	fill(mem, len, 2);
+	fill(strict, len, 3);
+	ASSERT_EQ(n, count_pages(mem, len, &in));
+	ASSERT_EQ(n, in);
+	ASSERT_EQ(n, count_pages(strict, len, &in));
+	ASSERT_EQ(n, in);
+	ASSERT_EQ(0UL, bad_pages(mem, len, 2));
+	ASSERT_EQ(0UL, bad_pages(strict, len, 3));
+	ASSERT_LE(a0 + 2 * n, STAT("alloc_pages"));
+	/* only part of a mapping: the rest stays in DRAM */
+	munmap(mem, len);
+	mem = map_anon(len);
+	ASSERT_NE(NULL, mem);
+	ASSERT_EQ(0, madvise(mem + len / 2, len / 2, MADV_NVM));
+	fill(mem, len, 4);
+	ASSERT_EQ(n / 2, count_pages(mem, len / 2, &in));
+	ASSERT_EQ(0UL, in);
+	ASSERT_EQ(n / 2, count_pages(mem + len / 2, len / 2, &in));
+	ASSERT_EQ(n / 2, in);
+	ASSERT_EQ(0UL, bad_pages(mem, len, 4));
+	munmap(mem, len);
+	munmap(strict, len);
+}
+
+/* A child inherits the advice; its copy-on-write copies go to ZONE_NVM */
+TEST_F(place, fork_and_mremap)
+{
+	size_t len = 4 * MIB, n = len / psize, in;
+	char *mem = map_anon(len), *moved;
+	long kb;
+	pid_t pid;
+	int status;
+
+	ASSERT_NE(NULL, mem);
+	ASSERT_EQ(0, madvise(mem, len, MADV_NVM_STRICT));
+	fill(mem, len, 5);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (smaps_of(mem, "ns", &kb) != 1)
+			_exit(10);
+		fill(mem, len, 6);	/* every page copied on write */
+		if (count_pages(mem, len, &in) != n || in != n)
+			_exit(11);
+		if (bad_pages(mem, len, 6))
+			_exit(12);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0UL, bad_pages(mem, len, 5));
+
+	/* mremap moves the pages with their advice */
+	moved = mremap(mem, len, 2 * len, MREMAP_MAYMOVE);
+	ASSERT_NE(MAP_FAILED, moved);
+	ASSERT_EQ(0UL, bad_pages(moved, len, 5));
+	ASSERT_EQ(n, count_pages(moved, len, &in));
+	ASSERT_EQ(n, in);
+	fill(moved + len, len, 7);	/* the grown part is placed too */
+	ASSERT_EQ(n, count_pages(moved + len, len, &in));
+	ASSERT_EQ(n, in);
+	ASSERT_EQ(1, smaps_of(moved, "ns", &kb));
+	ASSERT_EQ((long)(2 * len >> 10), kb);
+	munmap(moved, 2 * len);
+}
+
+/* Huge pages of a placed range come from ZONE_NVM, and migrate whole */
+TEST_F(place, huge_pages)
+{
+	size_t len = 8 * MIB, n = len / psize, in;
+	char *raw = map_anon(len + 2 * MIB), *mem;
+	char mode[128] = "";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+
+	if (!f || !fgets(mode, sizeof(mode), f) || strstr(mode, "[never]")) {
+		if (f)
+			fclose(f);
+		SKIP(return, "transparent huge pages disabled");
+	}
+	fclose(f);
+	ASSERT_NE(NULL, raw);
+	mem = (char *)(((uintptr_t)raw + 2 * MIB - 1) & ~(2 * MIB - 1));
+	ASSERT_EQ(0, madvise(mem, len, MADV_HUGEPAGE));
+	ASSERT_EQ(0, madvise(mem, len, MADV_NVM));
+	fill(mem, len, 8);
+	ASSERT_EQ(n, count_pages(mem, len, &in));
+	ASSERT_EQ(n, in);
+	/* out of ZONE_NVM and back in: content intact */
+	ASSERT_EQ(0, madvise(mem, len, MADV_NONVM));
+	ASSERT_EQ(n, count_pages(mem, len, &in));
+	ASSERT_EQ(0UL, in);
+	ASSERT_EQ(0, madvise(mem, len, MADV_NVM));
+	ASSERT_EQ(n, count_pages(mem, len, &in));
+	ASSERT_EQ(n, in);
+	ASSERT_EQ(0UL, bad_pages(mem, len, 8));
+	/* khugepaged and MADV_COLLAPSE would move placed memory to DRAM */
+	errno = 0;
+	ASSERT_EQ(-1, madvise(mem, len, 25 /* MADV_COLLAPSE */));
+	munmap(raw, len + 2 * MIB);
+}
+
+/* Only private anonymous memory; a refused advice changes nothing */
+TEST_F(place, refused_mappings)
+{
+	size_t len = 2 * MIB;
+	char path[] = "/tmp/nvm_placement.XXXXXX";
+	char *anon = map_anon(len), *shared, *file;
+	int fd = mkstemp(path);
+	long kb;
+
+	ASSERT_NE(NULL, anon);
+	ASSERT_LE(0, fd);
+	unlink(path);
+	ASSERT_EQ(0, ftruncate(fd, len));
+	file = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	ASSERT_NE(MAP_FAILED, file);
+	shared = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, shared);
+
+	errno = 0;
+	ASSERT_EQ(-1, madvise(file, len, MADV_NVM));
+	ASSERT_EQ(EINVAL, errno);
+	errno = 0;
+	ASSERT_EQ(-1, madvise(shared, len, MADV_NVM_STRICT));
+	ASSERT_EQ(EINVAL, errno);
+	errno = 0;
+	ASSERT_EQ(-1, madvise(shared, len, MADV_NONVM));
+	ASSERT_EQ(EINVAL, errno);
+	/* unaligned, wrapping, unknown advice */
+	errno = 0;
+	ASSERT_EQ(-1, madvise(anon + 1, len - psize, MADV_NVM));
+	ASSERT_EQ(EINVAL, errno);
+	errno = 0;
+	ASSERT_EQ(-1, madvise(anon, -psize, MADV_NVM));
+	ASSERT_EQ(EINVAL, errno);
+	errno = 0;
+	ASSERT_EQ(-1, madvise(anon, len, MADV_NONVM + 1));
+	ASSERT_EQ(EINVAL, errno);
+	/* a hole: ENOMEM, and the mapped part is not advised either */
+	ASSERT_EQ(0, munmap(anon + len / 2, psize));
+	errno = 0;
+	ASSERT_EQ(-1, madvise(anon, len, MADV_NVM));
+	ASSERT_EQ(ENOMEM, errno);
+	ASSERT_EQ(0, smaps_of(anon, "nv", &kb));
+	/* a range that spans anonymous and file memory: nothing changes */
+	errno = 0;
+	munmap(anon, len);
+	ASSERT_EQ(0, smaps_of(file, "nv", &kb));
+	close(fd);
+	munmap(file, len);
+	munmap(shared, len);
+}
+
+static sigjmp_buf bus_jmp;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(bus_jmp, 1);
+}
+
+/*
+ * Fill ZONE_NVM with a strict range until a fault gets SIGBUS, tell the
+ * parent how far it got, then hold the memory until killed.
+ */
+static void fill_nvm_child(int wfd, size_t len)
+{
+	volatile size_t touched = 0;
+	char *mem = map_anon(len);
+	struct sigaction sa = { .sa_handler = on_sigbus };
+
+	if (!mem || madvise(mem, len, MADV_NVM_STRICT))
+		_exit(20);
+	sigaction(SIGBUS, &sa, NULL);
+	if (!sigsetjmp(bus_jmp, 1)) {
+		for (touched = 0; touched < len; touched += psize)
+			mem[touched] = 1;
+	}
+	if (write(wfd, (void *)&touched, sizeof(touched)) != sizeof(touched))
+		_exit(21);
+	pause();
+	_exit(0);
+}
+
+/* ZONE_NVM full: strict faults get SIGBUS, strict advice ENOMEM, preferred falls back */
+TEST_F(place, zone_full)
+{
+	size_t len = 8 * MIB, n = len / psize, in, touched = 0;
+	size_t big = (self->room + 8192) * psize;
+	unsigned long fail0 = STAT("failed_faults");
+	unsigned long fb0 = STAT("fallback_pages");
+	unsigned long mf0 = STAT("migrate_failed_pages");
+	char *dram = map_anon(len), *pref = map_anon(len);
+	int pfd[2], status;
+	long kb;
+	pid_t pid;
+
+	ASSERT_NE(NULL, dram);
+	ASSERT_NE(NULL, pref);
+	/*
+	 * Small pages only: a huge page that straddles the two mappings
+	 * (adjacent, so merged when it was faulted) moves as a whole or not
+	 * at all, which the huge_pages test covers on its own.
+	 */
+	ASSERT_EQ(0, madvise(dram, len, MADV_NOHUGEPAGE));
+	ASSERT_EQ(0, madvise(pref, len, MADV_NOHUGEPAGE));
+	fill(dram, len, 9);
+	ASSERT_EQ(0, pipe(pfd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		fill_nvm_child(pfd[1], big);
+	ASSERT_EQ((ssize_t)sizeof(touched), read(pfd[0], &touched, sizeof(touched)));
+	/* it got most of ZONE_NVM, not all of the range: SIGBUS stopped it */
+	EXPECT_LT(touched, big);
+	EXPECT_LT((size_t)(self->room / 2) * psize, touched);
+	EXPECT_LT(fail0, STAT("failed_faults"));
+
+	/* strict advice on populated memory that does not fit: ENOMEM */
+	errno = 0;
+	EXPECT_EQ(-1, madvise(dram, len, MADV_NVM_STRICT));
+	EXPECT_EQ(ENOMEM, errno);
+	EXPECT_EQ(0, smaps_of(dram, "ns", &kb));
+	EXPECT_EQ(n, count_pages(dram, len, &in));
+	EXPECT_EQ(0UL, in);
+	/* preferred advice: the pages stay in DRAM, counted */
+	EXPECT_EQ(0, madvise(dram, len, MADV_NVM));
+	EXPECT_EQ(n, count_pages(dram, len, &in));
+	EXPECT_GT(n / 8, in);
+	EXPECT_LT(mf0, STAT("migrate_failed_pages"));
+	/* preferred faults fall back to DRAM */
+	EXPECT_EQ(0, madvise(pref, len, MADV_NVM));
+	fill(pref, len, 10);
+	EXPECT_EQ(n, count_pages(pref, len, &in));
+	EXPECT_GT(n / 8, in);
+	EXPECT_LT(fb0, STAT("fallback_pages"));
+
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+
+	/* room again: the advice moves what it could not move before */
+	usleep(100000);
+	mf0 = STAT("migrate_failed_pages");
+	EXPECT_EQ(0, madvise(dram, len, MADV_NVM));
+	EXPECT_EQ(n, count_pages(dram, len, &in));
+	if (in != n)
+		TH_LOG("%zu pages not moved, migrate_failed_pages +%lu",
+		       n - in, STAT("migrate_failed_pages") - mf0);
+	EXPECT_EQ(n, in);
+	EXPECT_EQ(0UL, bad_pages(dram, len, 9));
+	EXPECT_EQ(0UL, bad_pages(pref, len, 10));
+	munmap(dram, len);
+	munmap(pref, len);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+/* A strict fault with no room and no handler: the process gets SIGBUS */
+TEST_F(place, strict_fault_sigbus)
+{
+	size_t big = (self->room + 8192) * psize;
+	int status;
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char *mem = map_anon(big);
+		size_t i;
+
+		if (!mem || madvise(mem, big, MADV_NVM_STRICT))
+			_exit(30);
+		for (i = 0; i < big; i += psize)
+			mem[i] = 1;
+		_exit(31);	/* all of it fit: not strict */
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(SIGBUS, WTERMSIG(status));
+}
+
+/* Privilege: vm.nvm_placement_unprivileged decides; leaving needs none */
+TEST_F(place, unprivileged)
+{
+	size_t len = 2 * MIB;
+	char *mem = map_anon(len);
+	int status, i;
+
+	ASSERT_NE(NULL, mem);
+	ASSERT_EQ(0, write_str("/proc/sys/vm/nvm_placement_unprivileged", "0\n"));
+	for (i = 0; i < 2; i++) {
+		pid_t pid;
+
+		if (i)
+			ASSERT_EQ(0, write_str("/proc/sys/vm/nvm_placement_unprivileged", "1\n"));
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			int want = i ? 0 : -1;
+
+			if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+				_exit(40);
+			errno = 0;
+			if (madvise(mem, len, MADV_NVM) != want || (!i && errno != EPERM))
+				_exit(41);
+			errno = 0;
+			if (madvise(mem, len, MADV_NVM_STRICT) != want ||
+			    (!i && errno != EPERM))
+				_exit(42);
+			if (madvise(mem, len, MADV_NONVM))
+				_exit(43);
+			/* no frame numbers for a user */
+			mem[0] = 1;
+			if (frame(mem))
+				_exit(44);
+			_exit(0);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(0, WEXITSTATUS(status));
+	}
+	ASSERT_EQ(0, write_str("/proc/sys/vm/nvm_placement_unprivileged", "0\n"));
+	munmap(mem, len);
+}
+
+/* The process mode: /proc/PID/status and its faults */
+TEST_F(place, process_mode)
+{
+	size_t len = 4 * MIB, n = len / psize, in;
+	char line[256], mode[32] = "";
+	char *mem, *keep;
+	FILE *f;
+
+	ASSERT_EQ(0, prctl(0x4e564d01, 2UL, 0UL, 0UL, 0UL));
+	f = fopen("/proc/self/status", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f))
+		sscanf(line, "NvmPlacement: %31s", mode);
+	fclose(f);
+	ASSERT_STREQ("strict", mode);
+	mem = map_anon(len);
+	keep = map_anon(len);
+	ASSERT_NE(NULL, mem);
+	ASSERT_NE(NULL, keep);
+	/* MADV_NONVM keeps a range in DRAM in a placed process */
+	ASSERT_EQ(0, madvise(keep, len, MADV_NONVM));
+	fill(mem, len, 11);
+	fill(keep, len, 12);
+	ASSERT_EQ(0, prctl(0x4e564d01, 0UL, 0UL, 0UL, 0UL));
+	ASSERT_EQ(n, count_pages(mem, len, &in));
+	ASSERT_EQ(n, in);
+	ASSERT_EQ(n, count_pages(keep, len, &in));
+	ASSERT_EQ(0UL, in);
+	ASSERT_EQ(0UL, bad_pages(mem, len, 11));
+	ASSERT_EQ(0UL, bad_pages(keep, len, 12));
+	munmap(mem, len);
+	munmap(keep, len);
+}
+
+TEST_HARNESS_MAIN
