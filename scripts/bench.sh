@@ -144,6 +144,21 @@ for (kern, how), label in ((("fork", "nvm"), "ZONE_NVM, memmap on the memory (fo
     if fm and bm:
         print(f"| hot-add + online 1 GiB NVDIMM, {label}, ms | {med(bm):.0f} | {med(fm):.0f} | "
               f"**{med(fm) / med(bm):.2f}** ({'<= 1.0' if how == 'nvm' else '-'}) | base {spread(bm):.0f}%, fork {spread(fm):.0f}% (n={len(fm)}) |")
+# offline (migrate out) of the loaded block: MiB/s
+off = {}
+for l in lines("kmem"):
+    kern, rest = l.split(" ", 1)
+    if "BENCH offline" in rest:
+        d = kv(rest)
+        if d.get("data") == "ok" and float(d["ms"]) > 0:
+            off.setdefault((kern, d["how"]), []).append(float(d["mib"]) / float(d["ms"]) * 1000)
+bo = off.get(("base", "movable"), [])
+for (kern, how), label in ((("fork", "nvm"), "ZONE_NVM block (fork) vs Movable block (base)"),
+                           (("fork", "movable"), "Movable block (both)")):
+    fo = off.get((kern, how), [])
+    if fo and bo:
+        print(f"| offline (migrate out) of a 1 GiB block holding 256 MiB, {label}, MiB/s | {med(bo):.0f} | {med(fo):.0f} | "
+              f"**{med(fo) / med(bo):.2f}** ({'>= 1.0' if how == 'nvm' else '-'}) | base {spread(bo):.0f}%, fork {spread(fo):.0f}% (n={len(fo)}) |")
 for kern, how in (("base", "movable"), ("fork", "movable"), ("fork", "nvm")):
     ds = [d for d in hot.get((kern, how), []) if d.get("cold") == "1"]
     if ds:

@@ -3,9 +3,10 @@
  * nvm_hold - hold checksummed anonymous memory placed in ZONE_NVM while the
  * test script hot-removes memory under it.
  *
- *   nvm_hold [--no-place] MIB
+ *   nvm_hold [--no-place] [--node N] MIB
  *
- * Turns on PR_SET_NVM_PLACEMENT (unless --no-place), maps MIB MiB of
+ * Turns on PR_SET_NVM_PLACEMENT (unless --no-place), binds the memory to
+ * node N with mbind(MPOL_BIND) when asked, maps MIB MiB of
  * anonymous memory, fills every page with a pattern derived from its index,
  * and prints "ready PAGES NVM" (pages, and pages whose frame lies in a
  * ZONE_NVM of /proc/zoneinfo).  Then it reads commands from stdin:
@@ -26,6 +27,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #ifndef PR_SET_NVM_PLACEMENT
@@ -102,18 +104,26 @@ static uint64_t frame(int fd, void *addr)
 
 int main(int argc, char **argv)
 {
-	int place = 1, fd;
+	int place = 1, node = -1, fd;
 	size_t pages, i, w, words;
 	uint64_t *mem;
 	char cmd[128];
 
-	if (argc > 1 && !strcmp(argv[1], "--no-place")) {
-		place = 0;
+	for (;;) {
+		if (argc > 1 && !strcmp(argv[1], "--no-place")) {
+			place = 0;
+		} else if (argc > 2 && !strcmp(argv[1], "--node")) {
+			node = atoi(argv[2]);
+			argv++;
+			argc--;
+		} else {
+			break;
+		}
 		argv++;
 		argc--;
 	}
-	if (argc != 2 || atol(argv[1]) <= 0) {
-		fprintf(stderr, "usage: nvm_hold [--no-place] MIB\n");
+	if (argc != 2 || atol(argv[1]) <= 0 || node < -1 || node > 63) {
+		fprintf(stderr, "usage: nvm_hold [--no-place] [--node N] MIB\n");
 		return 2;
 	}
 	psize = sysconf(_SC_PAGESIZE);
@@ -131,6 +141,15 @@ int main(int argc, char **argv)
 	}
 	/* No THP: one frame per page keeps the accounting simple */
 	madvise(mem, pages * psize, MADV_NOHUGEPAGE);
+	if (node >= 0) {
+		unsigned long mask = 1UL << node;
+
+		/* mbind(MPOL_BIND): no libnuma in the initramfs */
+		if (syscall(SYS_mbind, mem, pages * psize, 2, &mask, 64, 0)) {
+			printf("error mbind: %s\n", strerror(errno));
+			return 1;
+		}
+	}
 	for (i = 0; i < pages; i++)
 		for (w = 0; w < words; w++)
 			mem[i * words + w] = pattern(i, w);

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -157,12 +158,12 @@ static void fill(char *mem, size_t len, unsigned int seed)
 	}
 }
 
-/* Pages whose content is not what fill() wrote */
-static size_t bad_pages(char *mem, size_t len, unsigned int seed)
+/* Pages first..last-1 of what fill(mem, ...) wrote that are not intact */
+static size_t bad_range(char *mem, size_t first, size_t last, unsigned int seed)
 {
 	size_t p, w, bad = 0, words = psize / sizeof(uint64_t);
 
-	for (p = 0; p < len / psize; p++) {
+	for (p = first; p < last; p++) {
 		uint64_t *q = (uint64_t *)(mem + p * psize);
 
 		for (w = 0; w < words; w++)
@@ -172,6 +173,11 @@ static size_t bad_pages(char *mem, size_t len, unsigned int seed)
 			}
 	}
 	return bad;
+}
+
+static size_t bad_pages(char *mem, size_t len, unsigned int seed)
+{
+	return bad_range(mem, 0, len / psize, seed);
 }
 
 static char *map_anon(size_t len)
@@ -208,6 +214,9 @@ static int write_str(const char *path, const char *s)
 
 #define STAT(name) read_ul("/sys/kernel/mm/nvm/placement/" name)
 
+/* AnonHugePages of the mapping smaps_of() read last, kB */
+static long thp_kb;
+
 /*
  * The smaps entry of the mapping that starts at @addr: its VmFlags has
  * @flag ("nv", "ns", "nn")?  Its "Nvm:" line into *nvm_kb.
@@ -219,6 +228,7 @@ static int smaps_of(void *addr, const char *flag, long *nvm_kb)
 	int in = 0, has = 0;
 
 	*nvm_kb = -1;
+	thp_kb = -1;
 	if (!f)
 		return -1;
 	snprintf(want, sizeof(want), "%lx-", (unsigned long)addr);
@@ -233,6 +243,8 @@ static int smaps_of(void *addr, const char *flag, long *nvm_kb)
 			continue;
 		if (!strncmp(line, "Nvm:", 4))
 			sscanf(line + 4, "%ld", nvm_kb);
+		if (!strncmp(line, "AnonHugePages:", 14))
+			sscanf(line + 14, "%ld", &thp_kb);
 		if (!strncmp(line, "VmFlags:", 8)) {
 			char *t = strtok(line + 8, " \n");
 
@@ -243,6 +255,22 @@ static int smaps_of(void *addr, const char *flag, long *nvm_kb)
 	}
 	fclose(f);
 	return has;
+}
+
+/* The "Nvm:" line of /proc/self/smaps_rollup, kB */
+static long rollup_nvm_kb(void)
+{
+	FILE *f = fopen("/proc/self/smaps_rollup", "r");
+	char line[256];
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "Nvm:", 4))
+			sscanf(line + 4, "%ld", &kb);
+	fclose(f);
+	return kb;
 }
 
 FIXTURE(place)
@@ -287,6 +315,7 @@ TEST_F(place, migrate_in_and_out)
 	ASSERT_EQ(0UL, bad_pages(mem, len, 1));
 	ASSERT_EQ(1, smaps_of(mem, "nv", &kb));
 	ASSERT_EQ((long)(len >> 10), kb);
+	ASSERT_LE((long)(len >> 10), rollup_nvm_kb());
 	ASSERT_LE(in0 + n, STAT("migrated_in_pages"));
 
 	ASSERT_EQ(0, madvise(mem, len, MADV_NONVM));
@@ -417,6 +446,44 @@ TEST_F(place, huge_pages)
 	/* khugepaged and MADV_COLLAPSE would move placed memory to DRAM */
 	errno = 0;
 	ASSERT_EQ(-1, madvise(mem, len, 25 /* MADV_COLLAPSE */));
+	ASSERT_EQ(EINVAL, errno);
+	munmap(raw, len + 2 * MIB);
+}
+
+/*
+ * A huge page cut by munmap: its head is mapped nowhere, the rest by PTEs.
+ * The advice must still move the pages that are mapped.
+ */
+TEST_F(place, partial_huge_page)
+{
+	size_t len = 4 * MIB, cut = MIB, n = (len - cut) / psize, in;
+	char *raw = map_anon(len + 2 * MIB), *mem;
+	long kb;
+	char mode[128] = "";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+
+	if (!f || !fgets(mode, sizeof(mode), f) || strstr(mode, "[never]")) {
+		if (f)
+			fclose(f);
+		SKIP(return, "transparent huge pages disabled");
+	}
+	fclose(f);
+	ASSERT_NE(NULL, raw);
+	mem = (char *)(((uintptr_t)raw + 2 * MIB - 1) & ~(2 * MIB - 1));
+	ASSERT_EQ(0, madvise(mem, len, MADV_HUGEPAGE));
+	fill(mem, len, 13);
+	/* MADV_HUGEPAGE made [mem, mem + len) a mapping of its own */
+	ASSERT_EQ(1, smaps_of(mem, "hg", &kb));
+	if (thp_kb < 2048)
+		SKIP(munmap(raw, len + 2 * MIB); return, "no huge page formed");
+	ASSERT_EQ(0, munmap(mem, cut));
+	ASSERT_EQ(0, madvise(mem + cut, len - cut, MADV_NVM));
+	ASSERT_EQ(n, count_pages(mem + cut, len - cut, &in));
+	ASSERT_EQ(n, in);
+	ASSERT_EQ(0, madvise(mem + cut, len - cut, MADV_NONVM));
+	ASSERT_EQ(n, count_pages(mem + cut, len - cut, &in));
+	ASSERT_EQ(0UL, in);
+	ASSERT_EQ(0UL, bad_range(mem, cut / psize, len / psize, 13));
 	munmap(raw, len + 2 * MIB);
 }
 
@@ -425,7 +492,7 @@ TEST_F(place, refused_mappings)
 {
 	size_t len = 2 * MIB;
 	char path[] = "/tmp/nvm_placement.XXXXXX";
-	char *anon = map_anon(len), *shared, *file;
+	char *anon = map_anon(len), *shared, *file, *vdso;
 	int fd = mkstemp(path);
 	long kb;
 
@@ -464,10 +531,25 @@ TEST_F(place, refused_mappings)
 	ASSERT_EQ(-1, madvise(anon, len, MADV_NVM));
 	ASSERT_EQ(ENOMEM, errno);
 	ASSERT_EQ(0, smaps_of(anon, "nv", &kb));
-	/* a range that spans anonymous and file memory: nothing changes */
-	errno = 0;
 	munmap(anon, len);
+	/* a range that spans anonymous and file memory: nothing changes */
+	anon = map_anon(2 * len);
+	ASSERT_NE(NULL, anon);
+	ASSERT_EQ(anon + len, mmap(anon + len, len, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_FIXED, fd, 0));
+	errno = 0;
+	ASSERT_EQ(-1, madvise(anon, 2 * len, MADV_NVM));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, smaps_of(anon, "nv", &kb));
 	ASSERT_EQ(0, smaps_of(file, "nv", &kb));
+	munmap(anon, 2 * len);
+	/* a special mapping: the vDSO */
+	vdso = (char *)getauxval(AT_SYSINFO_EHDR);
+	if (vdso) {
+		errno = 0;
+		ASSERT_EQ(-1, madvise(vdso, psize, MADV_NVM));
+		ASSERT_EQ(EINVAL, errno);
+	}
 	close(fd);
 	munmap(file, len);
 	munmap(shared, len);
@@ -518,13 +600,6 @@ TEST_F(place, zone_full)
 
 	ASSERT_NE(NULL, dram);
 	ASSERT_NE(NULL, pref);
-	/*
-	 * Small pages only: a huge page that straddles the two mappings
-	 * (adjacent, so merged when it was faulted) moves as a whole or not
-	 * at all, which the huge_pages test covers on its own.
-	 */
-	ASSERT_EQ(0, madvise(dram, len, MADV_NOHUGEPAGE));
-	ASSERT_EQ(0, madvise(pref, len, MADV_NOHUGEPAGE));
 	fill(dram, len, 9);
 	ASSERT_EQ(0, pipe(pfd));
 	pid = fork();

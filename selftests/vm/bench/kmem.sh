@@ -5,6 +5,9 @@
 #            (ZONE_MOVABLE; both kernels)
 #   nvm      the fork: memmap on the memory, "nvmzone hotadd --zone nvm"
 #            (ZONE_NVM, every page scrubbed)
+# Then it loads 256 MiB of checksummed data into the new memory (nvm_hold:
+# placed for ZONE_NVM, bound to node 1 for Movable) and times the offline
+# that migrates it out: "BENCH offline how=HOW ms=MS mib=MIB ... data=ok".
 # Prints "BENCH hotadd how=HOW ms=MS dram_kb=KB mib=MIB cold=0|1" per run;
 # cold=1 marks the first hot-add of the boot, the only one whose DRAM cost
 # is not blurred by memory that earlier runs left allocated.  The order of
@@ -25,6 +28,7 @@ if [ -d /sys/kernel/mm/nvm ]; then
 	[ $((${round:-1} % 2)) = 0 ] || ways="nvm movable"
 fi
 cold=1
+load=256
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 for rep in 1 2 3; do
 	for how in $ways; do
@@ -43,7 +47,30 @@ for rep in 1 2 3; do
 		free1=$(meminfo_kb MemFree 0)
 		echo "BENCH hotadd how=$how ms=$((t1 - t0)) dram_kb=$((free0 - free1)) mib=$mib cold=$cold"
 		cold=0
+		# offline with $load MiB of checksummed data in the block: a
+		# placed process (ZONE_NVM) or one bound to node 1 (Movable)
+		if [ "$how" = nvm ]; then
+			hold="$load"
+		else
+			hold="--no-place --node 1 $load"
+		fi
+		rm -f /tmp/b.in /tmp/b.out
+		mkfifo /tmp/b.in /tmp/b.out
+		/nvmtest/bin/nvm_hold $hold </tmp/b.in >/tmp/b.out &
+		hp=$!
+		exec 7>/tmp/b.in 8</tmp/b.out
+		read -r -t 300 ready pages innvm <&8
+		[ "$ready" = ready ] || { echo "nvm_hold: $ready $pages"; exit 1; }
+		t0=$(now_ms)
 		daxctl offline-memory "$dax" >/dev/null 2>&1 || exit 1
+		t1=$(now_ms)
+		echo "check 0 0" >&7
+		read -r -t 300 res rest <&8
+		echo quit >&7
+		wait $hp
+		exec 7>&- 8<&-
+		echo "BENCH offline how=$how ms=$((t1 - t0)) mib=$load innvm=$innvm pages=$pages data=$res"
+		[ "$res" = ok ] || exit 1
 		daxctl reconfigure-device --mode=devdax "$dax" >/dev/null 2>&1 || exit 1
 		if [ "$how" = nvm ]; then
 			# nvmzone hotadd --zone nvm leaves the device's choice set
