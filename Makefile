@@ -14,6 +14,7 @@
 #   make check            checkpatch --strict on linux/patches
 #   make bisect [FROM=N]  build every patch of the series on its own (and CONFIG_ZONE_NVM=n)
 #   make bench            the fork against the unpatched base: ratios in build/bench/results.md
+#   make soak [DURATION=s] the hot-plug soak alone (default 600 s), as in make test (40 s)
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 DEBUG ?=
@@ -21,7 +22,7 @@ SCENARIO ?= numa
 RUN ?=
 export DEBUG
 
-.PHONY: all deps tree patches kernel initramfs nvmzone util-linux test run check bisect bench clean
+.PHONY: all deps tree patches kernel initramfs nvmzone util-linux test run check bisect bench soak clean
 
 all: initramfs nvmzone
 
@@ -60,6 +61,11 @@ bisect: kernel
 
 bench: deps tree nvmzone util-linux
 	@scripts/bench.sh
+
+# make soak DURATION=3600: the hot-plug soak scenario alone, for that long
+DURATION ?= 600
+soak:
+	@SCENARIOS=soak SOAK_DURATION=$(DURATION) scripts/test.sh
 
 clean:
 	rm -rf build/vm build/test build/bench build/initramfs*.cpio build/initramfs*.d build/initramfs*.bench

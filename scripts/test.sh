@@ -8,6 +8,7 @@
 #
 #   SCENARIOS="numa hotplug"   run only these VM scenarios
 #   DEBUG=1                    test the debug (KASAN, lockdep) kernel
+#   SOAK_DURATION=SECONDS      length of the soak scenario (default 40)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/test
@@ -74,7 +75,7 @@ grep -E '^(PASS|FAIL) ' "$out/nvmzone-check.log" | sed 's/^\(PASS\|FAIL\) /\1 nv
 
 kernel=$top/build/linux$sfx/arch/x86/boot/bzImage
 initrd=$top/build/initramfs$sfx.cpio
-for s in ${SCENARIOS:-numa nvm nvm-badparam nfit hotplug movable kmem mirror mirror-badparam mirror-kernelcore}; do
+for s in ${SCENARIOS:-numa nvm nvm-badparam nfit hotplug movable kmem mirror mirror-badparam mirror-kernelcore soak}; do
 	step "VM scenario $s: $(sed -n 's/^DESC="\(.*\)"$/\1/p' "$top/selftests/vm/scenarios/$s.conf")"
 	bash "$top/selftests/vm/run-scenario.sh" -q -k "$kernel" -r "$initrd" -o "$out/vm-$s" "$s"
 	# A scenario that could not be judged at all is a failure too.
