@@ -158,7 +158,7 @@ for (kern, how), label in ((("fork", "nvm"), "ZONE_NVM block (fork) vs Movable b
     fo = off.get((kern, how), [])
     if fo and bo:
         print(f"| offline (migrate out) of a 1 GiB block holding 256 MiB, {label}, MiB/s | {med(bo):.0f} | {med(fo):.0f} | "
-              f"**{med(fo) / med(bo):.2f}** ({'>= 1.0' if how == 'nvm' else '-'}) | base {spread(bo):.0f}%, fork {spread(fo):.0f}% (n={len(fo)}) |")
+              f"**{med(fo) / med(bo):.2f}** (1.0 = stock) | base {spread(bo):.0f}%, fork {spread(fo):.0f}% (n={len(fo)}) |")
 for kern, how in (("base", "movable"), ("fork", "movable"), ("fork", "nvm")):
     ds = [d for d in hot.get((kern, how), []) if d.get("cold") == "1"]
     if ds:
