@@ -30,59 +30,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "nvm_util.h"
+
 #ifndef PR_SET_NVM_PLACEMENT
 #define PR_SET_NVM_PLACEMENT		0x4e564d01
 #define PR_NVM_PLACEMENT_PREFERRED	1
 #endif
 
-#define MAX_ZONES 64
-
-static struct { uint64_t start, end; } nvm[MAX_ZONES];
-static int nr_nvm;
 static long psize;
-
-/* The ZONE_NVM pfn spans of /proc/zoneinfo */
-static void read_nvm_spans(void)
-{
-	FILE *f = fopen("/proc/zoneinfo", "r");
-	char line[256], zone[32];
-	int in_nvm = 0, node;
-	uint64_t start = 0, spanned;
-
-	nr_nvm = 0;
-	if (!f) {
-		perror("nvm_hold: /proc/zoneinfo");
-		exit(1);
-	}
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "Node %d, zone %31s", &node, zone) == 2) {
-			in_nvm = !strcmp(zone, "NVM");
-			continue;
-		}
-		if (!in_nvm)
-			continue;
-		if (sscanf(line, " spanned %lu", &spanned) == 1 && nr_nvm < MAX_ZONES) {
-			nvm[nr_nvm].end = spanned; /* start_pfn comes later */
-			continue;
-		}
-		if (sscanf(line, " start_pfn: %lu", &start) == 1 && nr_nvm < MAX_ZONES) {
-			nvm[nr_nvm].start = start;
-			nvm[nr_nvm].end += start;
-			nr_nvm++;
-		}
-	}
-	fclose(f);
-}
-
-static int pfn_in_nvm(uint64_t pfn)
-{
-	int i;
-
-	for (i = 0; i < nr_nvm; i++)
-		if (pfn >= nvm[i].start && pfn < nvm[i].end)
-			return 1;
-	return 0;
-}
 
 static uint64_t pattern(size_t page, size_t word)
 {
@@ -158,7 +113,10 @@ int main(int argc, char **argv)
 		printf("error pagemap: %s\n", strerror(errno));
 		return 1;
 	}
-	read_nvm_spans();
+	if (nvm_read_zoneinfo() < 0) {
+		perror("nvm_hold: /proc/zoneinfo");
+		return 1;
+	}
 	{
 		size_t in = 0;
 
@@ -178,7 +136,7 @@ int main(int argc, char **argv)
 			fflush(stdout);
 			continue;
 		}
-		read_nvm_spans();
+		nvm_read_zoneinfo();
 		for (i = 0; i < pages; i++) {
 			uint64_t pfn = frame(fd, (char *)mem + i * psize);
 

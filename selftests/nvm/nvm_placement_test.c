@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "nvm_util.h"
 
 #ifndef MADV_NVM
 #define MADV_NVM	0x4e564d01
@@ -37,62 +38,8 @@
 #endif
 
 #define MIB		(1UL << 20)
-#define MAX_ZONES	64
 
 static long psize;
-static struct { uint64_t start, end; } nvm[MAX_ZONES];
-static int nr_nvm;
-
-/* ZONE_NVM spans and free pages above min, from /proc/zoneinfo */
-static long read_zoneinfo(void)
-{
-	FILE *f = fopen("/proc/zoneinfo", "r");
-	char line[256], zone[32];
-	int in_nvm = 0, node;
-	unsigned long v, spanned = 0;
-	long free = 0, room = 0, min = 0;
-
-	nr_nvm = 0;
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "Node %d, zone %31s", &node, zone) == 2) {
-			if (in_nvm && free > min)
-				room += free - min;
-			in_nvm = !strcmp(zone, "NVM");
-			free = min = 0;
-			continue;
-		}
-		if (!in_nvm)
-			continue;
-		if (sscanf(line, "  pages free %lu", &v) == 1)
-			free = v;
-		else if (sscanf(line, " min %lu", &v) == 1)
-			min = v;
-		else if (sscanf(line, " spanned %lu", &v) == 1)
-			spanned = v;
-		else if (sscanf(line, " start_pfn: %lu", &v) == 1 &&
-			 nr_nvm < MAX_ZONES && spanned) {
-			nvm[nr_nvm].start = v;
-			nvm[nr_nvm].end = v + spanned;
-			nr_nvm++;
-		}
-	}
-	if (in_nvm && free > min)
-		room += free - min;
-	fclose(f);
-	return room;
-}
-
-static int pfn_in_nvm(uint64_t pfn)
-{
-	int i;
-
-	for (i = 0; i < nr_nvm; i++)
-		if (pfn >= nvm[i].start && pfn < nvm[i].end)
-			return 1;
-	return 0;
-}
 
 /* pfn of the page at @addr, 0 if not present */
 static uint64_t frame(void *addr)
@@ -201,17 +148,6 @@ static unsigned long read_ul(const char *path)
 	return v;
 }
 
-static int write_str(const char *path, const char *s)
-{
-	FILE *f = fopen(path, "w");
-	int ret;
-
-	if (!f)
-		return -1;
-	ret = fputs(s, f) < 0;
-	return fclose(f) || ret ? -1 : 0;
-}
-
 #define STAT(name) read_ul("/sys/kernel/mm/nvm/placement/" name)
 
 /* AnonHugePages of the mapping smaps_of() read last, kB */
@@ -273,6 +209,26 @@ static long rollup_nvm_kb(void)
 	return kb;
 }
 
+/* Transparent huge pages not "[never]"? */
+static int thp_enabled(void)
+{
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+	char mode[128] = "";
+	int on;
+
+	if (!f)
+		return 0;
+	on = fgets(mode, sizeof(mode), f) && !strstr(mode, "[never]");
+	fclose(f);
+	return on;
+}
+
+/* The first 2 MiB boundary in a mapping of at least len + 2 MiB */
+static char *align_2m(char *raw)
+{
+	return (char *)(((uintptr_t)raw + 2 * MIB - 1) & ~(2 * MIB - 1));
+}
+
 FIXTURE(place)
 {
 	long room;
@@ -281,10 +237,10 @@ FIXTURE(place)
 FIXTURE_SETUP(place)
 {
 	psize = sysconf(_SC_PAGESIZE);
-	self->room = read_zoneinfo();
+	self->room = nvm_read_zoneinfo();
 	if (geteuid())
 		SKIP(return, "needs root (pagemap frames)");
-	if (!nr_nvm || self->room < (long)(64 * MIB / psize))
+	if (!nr_nvm_spans || self->room < (long)(64 * MIB / psize))
 		SKIP(return, "no ZONE_NVM with 64 MiB free");
 	ASSERT_EQ(0, prctl(0x4e564d01, 0UL, 0UL, 0UL, 0UL));
 }
@@ -419,17 +375,10 @@ TEST_F(place, huge_pages)
 {
 	size_t len = 8 * MIB, n = len / psize, in;
 	char *raw = map_anon(len + 2 * MIB), *mem;
-	char mode[128] = "";
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-
-	if (!f || !fgets(mode, sizeof(mode), f) || strstr(mode, "[never]")) {
-		if (f)
-			fclose(f);
-		SKIP(return, "transparent huge pages disabled");
-	}
-	fclose(f);
+	if (!thp_enabled())
+		SKIP(munmap(raw, len + 2 * MIB); return, "transparent huge pages disabled");
 	ASSERT_NE(NULL, raw);
-	mem = (char *)(((uintptr_t)raw + 2 * MIB - 1) & ~(2 * MIB - 1));
+	mem = align_2m(raw);
 	ASSERT_EQ(0, madvise(mem, len, MADV_HUGEPAGE));
 	ASSERT_EQ(0, madvise(mem, len, MADV_NVM));
 	fill(mem, len, 8);
@@ -459,17 +408,10 @@ TEST_F(place, partial_huge_page)
 	size_t len = 4 * MIB, cut = MIB, n = (len - cut) / psize, in;
 	char *raw = map_anon(len + 2 * MIB), *mem;
 	long kb;
-	char mode[128] = "";
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-
-	if (!f || !fgets(mode, sizeof(mode), f) || strstr(mode, "[never]")) {
-		if (f)
-			fclose(f);
-		SKIP(return, "transparent huge pages disabled");
-	}
-	fclose(f);
+	if (!thp_enabled())
+		SKIP(munmap(raw, len + 2 * MIB); return, "transparent huge pages disabled");
 	ASSERT_NE(NULL, raw);
-	mem = (char *)(((uintptr_t)raw + 2 * MIB - 1) & ~(2 * MIB - 1));
+	mem = align_2m(raw);
 	ASSERT_EQ(0, madvise(mem, len, MADV_HUGEPAGE));
 	fill(mem, len, 13);
 	/* MADV_HUGEPAGE made [mem, mem + len) a mapping of its own */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "nvm_util.h"
 
 #ifndef PR_SET_NVM_PLACEMENT
 #define PR_SET_NVM_PLACEMENT		0x4e564d01
@@ -138,24 +139,13 @@ TEST(strict_mode)
 	ASSERT_EQ(PR_NVM_PLACEMENT_OFF, get());
 }
 
-static int write_file(const char *path, const char *s)
-{
-	FILE *f = fopen(path, "w");
-	int ret;
-
-	if (!f)
-		return -1;
-	ret = fputs(s, f) < 0;
-	return fclose(f) || ret ? -1 : 0;
-}
-
 /* vm.nvm_placement_unprivileged=1: anyone may place */
 TEST(sysctl_lets_unprivileged_place)
 {
 	pid_t pid;
 	int status;
 
-	ASSERT_EQ(0, write_file("/proc/sys/vm/nvm_placement_unprivileged", "1\n"));
+	ASSERT_EQ(0, write_str("/proc/sys/vm/nvm_placement_unprivileged", "1\n"));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
@@ -166,12 +156,12 @@ TEST(sysctl_lets_unprivileged_place)
 		if (get() != PR_NVM_PLACEMENT_PREFERRED)
 			_exit(12);
 		/* a user may not change the sysctl itself */
-		if (!write_file("/proc/sys/vm/nvm_placement_unprivileged", "0\n"))
+		if (!write_str("/proc/sys/vm/nvm_placement_unprivileged", "0\n"))
 			_exit(13);
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_EQ(0, write_file("/proc/sys/vm/nvm_placement_unprivileged", "0\n"));
+	ASSERT_EQ(0, write_str("/proc/sys/vm/nvm_placement_unprivileged", "0\n"));
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 }
