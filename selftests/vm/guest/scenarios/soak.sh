@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# Hot-plug soak (issue 10): until nvmtest.duration= seconds have passed,
+# Hot-plug soak (issue 10): until nvmtest.duration= seconds have passed
+# (and for at least one cycle of each kind),
 # cycle memory through hot-add, online (ZONE_NVM through dax/kmem, Movable
 # through dax/kmem, Movable through a QMP pc-dimm), load, offline and
 # remove, while checksummed data lives in DRAM for the whole run and in the
@@ -65,7 +66,8 @@ free0=$(meminfo_kb MemFree 0)
 cycles=0 fails=0 injected=0 refused=0 bytes=0 dimm=0
 fail() { fails=$((fails + 1)); echo "# cycle $cycles ($kind): $*"; }
 t0=$(date +%s)
-while [ $(($(date +%s) - t0)) -lt "$dur" ]; do
+# at least one cycle of each kind, however slow the kernel (KASAN)
+while [ $(($(date +%s) - t0)) -lt "$dur" ] || [ "$cycles" -lt 3 ]; do
 	cycles=$((cycles + 1))
 	case $((cycles % 3)) in
 	1) kind=nvm ;;
@@ -155,9 +157,9 @@ sync; echo 3 >/proc/sys/vm/drop_caches
 free1=$(meminfo_kb MemFree 0)
 
 echo "SOAK seconds=$dur cycles=$cycles failures=$fails injected=$injected refused=$refused verified_mib=$((bytes / 1048576))"
-t_run "soak ran at least 3 cycles ($cycles in ${dur}s)" test "$cycles" -ge 3
 t_eq "every cycle complete and every checksum intact ($cycles cycles, $((bytes / 1048576)) MiB verified)" "$fails" 0
-t_eq "every injected failure refused cleanly ($refused of $injected)" "$refused" "$injected"
+t_run "every injected failure refused cleanly ($refused of $injected)" \
+	test "$injected" -ge 1 -a "$refused" = "$injected"
 t_run "node 0 free memory back (${free0} -> ${free1} kB)" \
 	test $((free0 - free1)) -lt $((free0 / 50))
 t_eq "NVMTotal back to 0" "$(meminfo_kb NVMTotal)" 0
