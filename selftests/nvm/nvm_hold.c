@@ -15,6 +15,10 @@
  *                     INRANGE counts the pages whose frame lies in the
  *                     physical range [START, END) (hex), or "bad N" with
  *                     the number of corrupted pages
+ *   pin N             take a reference on each of the first N pages by
+ *                     vmsplice()ing them into a pipe that nobody reads,
+ *                     so that they cannot migrate; print "pinned N"
+ *   unpin             close the pipe, dropping the references; "unpinned"
  *   quit
  *
  * Frames come from /proc/self/pagemap (root only).
@@ -28,6 +32,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "nvm_util.h"
@@ -57,10 +62,46 @@ static uint64_t frame(int fd, void *addr)
 	return e & ((1ULL << 55) - 1);
 }
 
+/*
+ * vmsplice() without SPLICE_F_GIFT takes a reference on each page (as
+ * get_user_pages() does for direct I/O) and holds it while the pipe holds
+ * the buffer: migration, and so offlining, cannot move the pages meanwhile.
+ */
+static void pin_pages(char *mem, size_t n, int pin[2])
+{
+	size_t done = 0;
+
+	if (pin[0] < 0 && pipe(pin)) {
+		printf("error pipe: %s\n", strerror(errno));
+		goto out;
+	}
+	/* room for n pages: pipe-max-size is 1 MiB by default */
+	if (fcntl(pin[1], F_SETPIPE_SZ, (int)(n * psize)) < 0 &&
+	    fcntl(pin[1], F_SETPIPE_SZ, 1 << 20) < 0) {
+		printf("error F_SETPIPE_SZ: %s\n", strerror(errno));
+		goto out;
+	}
+	while (done < n) {
+		struct iovec iov = {
+			.iov_base = mem + done * psize,
+			.iov_len = psize,
+		};
+		ssize_t r = vmsplice(pin[1], &iov, 1, SPLICE_F_NONBLOCK);
+
+		if (r <= 0)
+			break;
+		done++;
+	}
+	printf("pinned %zu\n", done);
+out:
+	fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
 	int place = 1, node = -1, fd;
-	size_t pages, i, w, words;
+	size_t pages, i, w, words, n;
+	int pin[2] = { -1, -1 };
 	uint64_t *mem;
 	char cmd[128];
 
@@ -131,6 +172,20 @@ int main(int argc, char **argv)
 
 		if (!strncmp(cmd, "quit", 4))
 			break;
+		if (sscanf(cmd, "pin %zu", &n) == 1) {
+			pin_pages((char *)mem, n > pages ? pages : n, pin);
+			continue;
+		}
+		if (!strncmp(cmd, "unpin", 5)) {
+			if (pin[0] >= 0) {
+				close(pin[0]);
+				close(pin[1]);
+				pin[0] = pin[1] = -1;
+			}
+			printf("unpinned\n");
+			fflush(stdout);
+			continue;
+		}
 		if (sscanf(cmd, "check %llx %llx", &s, &e) != 2) {
 			printf("error bad command\n");
 			fflush(stdout);

@@ -1,14 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # Hot-plug soak (issue 10): until nvmtest.duration= seconds have passed
-# (and for at least one cycle of each kind),
+# (and for at least six cycles: each kind with and without injection),
 # cycle memory through hot-add, online (ZONE_NVM through dax/kmem, Movable
 # through dax/kmem, Movable through a QMP pc-dimm), load, offline and
 # remove, while checksummed data lives in DRAM for the whole run and in the
 # new memory for each cycle (nvm_hold: placed for ZONE_NVM, bound to node 1
 # for Movable).  Every other cycle injects a failure into offlining (the
 # memory notifier error injector, MEM_GOING_OFFLINE = -EBUSY): the offline
-# must fail cleanly, leave the memory online and the data intact.  At the
-# end: 0 checksum mismatches, every cycle complete, node 0's free memory
+# must fail cleanly, leave the memory online and the data intact.  The
+# other cycles inject a fault of their own: ZONE_NVM is hot-removed while
+# its pages have nowhere to go (offline_fallback=none: EBUSY at once), and
+# Movable memory is offlined while 64 of its pages are pinned (vmsplice()
+# references: offlining retries until SIGKILL ends it, the memory stays
+# online).  Every refusal is checked with the data.  At the end: 0 checksum mismatches, every cycle complete, node 0's free memory
 # back where it started.
 # bash for the arithmetic and the fd juggling
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -53,6 +57,15 @@ dax_blocks() {
 	size=$(cat $DAXD/size)
 	seq $(((start + BS - 1) / BS)) $(((start + size) / BS - 1))
 }
+# whatever went offline before a refusal comes back online in its zone
+reonline() {
+	local b online=online_movable
+	[ $kind != nvm ] || online=online_nvm
+	for b in $blocks; do
+		[ "$(cat $MEMDIR/memory$b/state)" = online ] || echo $online >$MEMDIR/memory$b/state ||
+			fail "memory$b back $online"
+	done
+}
 all_state() { local b; for b in $1; do cat $MEMDIR/memory$b/state; done | sort -u | tr '\n' ' '; }
 
 # the DRAM holder lives through the whole soak
@@ -64,10 +77,12 @@ sync; echo 3 >/proc/sys/vm/drop_caches
 free0=$(meminfo_kb MemFree 0)
 
 cycles=0 fails=0 injected=0 refused=0 bytes=0 dimm=0
+busy=0 busy_refused=0 pinned=0 pin_refused=0
 fail() { fails=$((fails + 1)); echo "# cycle $cycles ($kind): $*"; }
 t0=$(date +%s)
-# at least one cycle of each kind, however slow the kernel (KASAN)
-while [ $(($(date +%s) - t0)) -lt "$dur" ] || [ "$cycles" -lt 3 ]; do
+# at least one cycle of each kind, and of each fault, however slow the
+# kernel (KASAN): 6 cycles
+while [ $(($(date +%s) - t0)) -lt "$dur" ] || [ "$cycles" -lt 6 ]; do
 	cycles=$((cycles + 1))
 	case $((cycles % 3)) in
 	1) kind=nvm ;;
@@ -118,15 +133,44 @@ while [ $(($(date +%s) - t0)) -lt "$dur" ] || [ "$cycles" -lt 3 ]; do
 		fi && fail "offline succeeded despite the injected error"
 		echo 0 >$INJ
 		echo "$out" | grep -qi "busy" && refused=$((refused + 1))
-		# whatever went offline before the failure comes back
-		online=online_movable
-		[ $kind != nvm ] || online=online_nvm
-		for b in $blocks; do
-			[ "$(cat $MEMDIR/memory$b/state)" = online ] || echo $online >$MEMDIR/memory$b/state ||
-				fail "memory$b back $online"
-		done
+		reonline
 		r=$(hold_check 5 6)
 		[ "${r%% *}" = ok ] || fail "data after the refused offline: $r"
+	elif [ $kind = nvm ]; then
+		# --- remove while busy: with offline_fallback=none the pages in use
+		# have nowhere to go (no other ZONE_NVM): EBUSY at once ---
+		busy=$((busy + 1))
+		echo none >/sys/kernel/mm/nvm/offline_fallback
+		out=$(nvmzone hotremove "$dax" 2>&1) && fail "hotremove succeeded with nowhere for the pages to go"
+		echo dram >/sys/kernel/mm/nvm/offline_fallback
+		echo "$out" | grep -qi "busy" && busy_refused=$((busy_refused + 1))
+		[ -e /sys/bus/dax/drivers/kmem/$dax ] || fail "the busy device left kmem"
+		reonline
+		r=$(hold_check 5 6)
+		[ "${r%% *}" = ok ] || fail "data after the refused hotremove: $r"
+	else
+		# --- offline while pages are pinned: vmsplice() references keep 64
+		# pages from migrating; offlining retries until a fatal signal ends
+		# it (EINTR), and the memory stays online ---
+		pinned=$((pinned + 1))
+		echo "pin 64" >&5
+		read -r -t 60 -u 6 PRES PN
+		[ "$PRES $PN" = "pinned 64" ] || fail "pin: $PRES $PN"
+		if [ $kind = dimm ]; then
+			timeout -s KILL 10 sh -c "for b in $blocks; do echo offline >$MEMDIR/memory\$b/state || exit 1; done"
+		else
+			timeout -s KILL 10 daxctl offline-memory "$dax"
+		fi >/dev/null 2>&1 && fail "offline succeeded with pinned pages"
+		case "$(all_state "$blocks")" in
+		*online*) pin_refused=$((pin_refused + 1)) ;;
+		*) fail "every block went offline despite the pinned pages" ;;
+		esac
+		echo unpin >&5
+		read -r -t 60 -u 6 PRES
+		[ "$PRES" = unpinned ] || fail "unpin: $PRES"
+		reonline
+		r=$(hold_check 5 6)
+		[ "${r%% *}" = ok ] || fail "data after the offline with pinned pages: $r"
 	fi
 	# --- offline (migrate out) and check ---
 	if [ $kind = dimm ]; then
@@ -156,10 +200,14 @@ echo 0 >$INJ
 sync; echo 3 >/proc/sys/vm/drop_caches
 free1=$(meminfo_kb MemFree 0)
 
-echo "SOAK seconds=$dur cycles=$cycles failures=$fails injected=$injected refused=$refused verified_mib=$((bytes / 1048576))"
+echo "SOAK seconds=$dur cycles=$cycles failures=$fails injected=$injected refused=$refused busy=$busy busy_refused=$busy_refused pinned=$pinned pin_refused=$pin_refused verified_mib=$((bytes / 1048576))"
 t_eq "every cycle complete and every checksum intact ($cycles cycles, $((bytes / 1048576)) MiB verified)" "$fails" 0
 t_run "every injected failure refused cleanly ($refused of $injected)" \
 	test "$injected" -ge 1 -a "$refused" = "$injected"
+t_run "every busy hotremove refused with EBUSY ($busy_refused of $busy)" \
+	test "$busy" -ge 1 -a "$busy_refused" = "$busy"
+t_run "every offline with pinned pages refused, memory online ($pin_refused of $pinned)" \
+	test "$pinned" -ge 1 -a "$pin_refused" = "$pinned"
 t_run "node 0 free memory back (${free0} -> ${free1} kB)" \
 	test $((free0 - free1)) -lt $((free0 / 50))
 t_eq "NVMTotal back to 0" "$(meminfo_kb NVMTotal)" 0
