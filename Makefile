@@ -15,6 +15,8 @@
 #   make bisect [FROM=N]  build every patch of the series on its own (and CONFIG_ZONE_NVM=n)
 #   make bench            the fork against the unpatched base: ratios in build/bench/results.md
 #   make soak [DURATION=s] the hot-plug soak alone (default 600 s), as in make test (40 s)
+#   make upstream-baseline  the curated upstream mm selftests on the unpatched base:
+#                         selftests/vm/upstream/baseline, what make test judges the fork by
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 DEBUG ?=
@@ -22,7 +24,7 @@ SCENARIO ?= numa
 RUN ?=
 export DEBUG
 
-.PHONY: all deps tree patches kernel initramfs nvmzone util-linux test run check bisect bench soak clean
+.PHONY: all deps tree patches kernel initramfs nvmzone util-linux test run check bisect bench soak upstream-baseline clean
 
 all: initramfs nvmzone
 
@@ -66,6 +68,9 @@ bench: deps tree nvmzone util-linux
 DURATION ?= 600
 soak:
 	@SCENARIOS=soak SOAK_DURATION=$(DURATION) scripts/test.sh
+
+upstream-baseline: deps tree nvmzone util-linux
+	@scripts/upstream-baseline.sh
 
 clean:
 	rm -rf build/vm build/test build/bench build/initramfs*.cpio build/initramfs*.d build/initramfs*.bench

@@ -16,6 +16,8 @@ pkgs=(
 	libsmartcols-dev libdaxctl-dev libndctl-dev pkg-config
 	# lsmem and chmem for the VM, from Debian's util-linux source
 	dpkg-dev patch
+	# the upstream mm selftests (migration and ksm_tests link libnuma)
+	libnuma-dev
 )
 missing=()
 for p in "${pkgs[@]}"; do

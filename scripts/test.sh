@@ -9,7 +9,12 @@
 #   SCENARIOS="numa hotplug"   run only these VM scenarios
 #   DEBUG=1                    test the debug (KASAN, lockdep) kernel
 #   SOAK_DURATION=SECONDS      length of the soak scenario (default 40)
+#   DEBUG_SCENARIOS="nvm kmem" the scenarios the debug kernel runs after the
+#                              fork's (default below; empty: none)
+#   BOOTFUZZ_BOOTS=N           boots of the boot-parameter fuzzer (default 16)
+#   BOOTFUZZ_SEED=N            its seed (default: random, printed)
 set -uo pipefail
+DEFAULT_DEBUG_SCENARIOS="nvm mirror kmem soak"
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/test
 # One run at a time: a second one would delete this one's results.
@@ -73,19 +78,65 @@ else
 fi
 grep -E '^(PASS|FAIL) ' "$out/nvmzone-check.log" | sed 's/^\(PASS\|FAIL\) /\1 nvmzone: /' | tee -a "$all"
 
+# scenarios KERNEL INITRD TAG NAME...: run VM scenarios, results into $all
+# (TAG, when not empty, marks each result line: "PASS [debug] kmem: ...")
+scenarios() {
+	local kernel=$1 initrd=$2 tag=$3 s d t0 dbg=${DEBUG:-}
+	shift 3
+	# the debug kernel gets longer timeouts (run-scenario.sh)
+	[ "$tag" != debug ] || dbg=1
+	for s in "$@"; do
+		d=$out/vm-$s${tag:+-$tag}
+		t0=$(date +%s)
+		step "VM scenario $s${tag:+ ($tag kernel)}: $(sed -n 's/^DESC="\(.*\)"$/\1/p' "$top/selftests/vm/scenarios/$s.conf")"
+		DEBUG=$dbg bash "$top/selftests/vm/run-scenario.sh" -q -k "$kernel" -r "$initrd" -o "$d" "$s"
+		# A scenario that could not be judged at all is a failure too.
+		mkdir -p "$d"
+		grep -qs "guest tests ran to the end" "$d/results" ||
+			echo "FAIL $s: the scenario produced no results (log: ${d#$top/})" >>"$d/results"
+		[ -z "$tag" ] || sed -i -E "s/^(PASS|FAIL|SKIP) /\1 [$tag] /" "$d/results"
+		tee -a "$all" <"$d/results"
+		grep -qE '^(FAIL|SKIP)' "$d/results" && echo "   logs: ${d#$top/}"
+		echo "   $(grep -c '^PASS' "$d/results") passed, $(grep -cE '^(FAIL|SKIP)' "$d/results") failed ($(( $(date +%s) - t0 ))s)"
+	done
+}
+
 kernel=$top/build/linux$sfx/arch/x86/boot/bzImage
 initrd=$top/build/initramfs$sfx.cpio
-for s in ${SCENARIOS:-numa nvm nvm-badparam nfit hotplug movable kmem mirror mirror-badparam mirror-kernelcore soak}; do
-	step "VM scenario $s: $(sed -n 's/^DESC="\(.*\)"$/\1/p' "$top/selftests/vm/scenarios/$s.conf")"
-	bash "$top/selftests/vm/run-scenario.sh" -q -k "$kernel" -r "$initrd" -o "$out/vm-$s" "$s"
-	# A scenario that could not be judged at all is a failure too.
-	mkdir -p "$out/vm-$s"
-	grep -qs "guest tests ran to the end" "$out/vm-$s/results" ||
-		echo "FAIL $s: the scenario produced no results (log: build/test/vm-$s)" >>"$out/vm-$s/results"
-	tee -a "$all" <"$out/vm-$s/results"
-	grep -qE '^(FAIL|SKIP)' "$out/vm-$s/results" && echo "   logs: build/test/vm-$s"
-	echo "   $(grep -c '^PASS' "$out/vm-$s/results") passed, $(grep -cE '^(FAIL|SKIP)' "$out/vm-$s/results") failed"
-done
+# shellcheck disable=SC2086
+scenarios "$kernel" "$initrd" "" ${SCENARIOS:-numa nvm nvm-badparam nfit hotplug movable kmem mirror mirror-badparam mirror-kernelcore soak upstream}
+
+# Boot parameters fuzzed over many boots (BOOTFUZZ_BOOTS, 0 for none).
+boots=${BOOTFUZZ_BOOTS:-16}
+if [ -z "${SCENARIOS:-}" ] && [ "$boots" -gt 0 ]; then
+	step "boot-parameter fuzzing: $boots boots with random nvm_zone= and mirrormem="
+	t0=$(date +%s)
+	python3 "$top/selftests/vm/bootfuzz.py" -n "$boots" ${BOOTFUZZ_SEED:+-s "$BOOTFUZZ_SEED"} \
+		-k "$kernel" -r "$initrd" -o "$out/bootfuzz"
+	tee -a "$all" <"$out/bootfuzz/results" | grep -E '^(FAIL|SKIP)|boots with'
+	echo "   ($(( $(date +%s) - t0 ))s)"
+fi
+
+# The debug kernel (configs/debug.config: KASAN, lockdep, DEBUG_VM,
+# DEBUG_PAGEALLOC, page poisoning, ...) runs DEBUG_SCENARIOS too, unless
+# this whole run is already the debug kernel.  DEBUG_SCENARIOS= (empty)
+# leaves it out, and so does SCENARIOS= unless DEBUG_SCENARIOS is given.
+if [ -n "${SCENARIOS:-}" ]; then
+	dscen=${DEBUG_SCENARIOS:-}
+else
+	dscen=${DEBUG_SCENARIOS-$DEFAULT_DEBUG_SCENARIOS}
+fi
+if [ -z "$sfx" ] && [ -n "$dscen" ]; then
+	step "debug kernel (KASAN, lockdep, DEBUG_VM, DEBUG_PAGEALLOC)"
+	t0=$(date +%s)
+	build kernel-debug env DEBUG=1 "$top/scripts/kernel.sh"
+	build initramfs-debug env DEBUG=1 "$top/scripts/initramfs.sh"
+	echo "   debug kernel built in $(( $(date +%s) - t0 ))s"
+	# shellcheck disable=SC2086
+	scenarios "$top/build/linux-debug/arch/x86/boot/bzImage" \
+		"$top/build/initramfs-debug.cpio" debug $dscen
+	echo "   the debug pass took $(( $(date +%s) - t0 ))s"
+fi
 
 step "harness self-test (injected faults must fail the run)"
 bash "$top/selftests/vm/harness-test.sh" | tee -a "$all"

@@ -74,6 +74,9 @@ fi
 append="console=ttyS0 panic=-1 log_buf_len=8M nvmtest.scenario=$name nvmtest.mode=$mode"
 [ "$mode" = shell ] || append+=" loglevel=4"
 [ -z "$inject" ] || append+=" nvmtest.inject=$inject"
+# The debug kernel also poisons free pages and checks the poison when it
+# hands them out again (CONFIG_PAGE_POISONING is off until asked for).
+[ -z "${DEBUG:-}" ] || [ "$DEBUG" = 0 ] || append+=" page_poison=1"
 append+=" $CMDLINE"
 
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2,sockets=2 -no-reboot -display none
