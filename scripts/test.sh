@@ -14,7 +14,7 @@
 #   BOOTFUZZ_BOOTS=N           boots of the boot-parameter fuzzer (default 16)
 #   BOOTFUZZ_SEED=N            its seed (default: random, printed)
 set -uo pipefail
-DEFAULT_DEBUG_SCENARIOS="nvm mirror kmem soak"
+DEFAULT_DEBUG_SCENARIOS="nvm soak"
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/test
 # One run at a time: a second one would delete this one's results.
@@ -109,7 +109,7 @@ scenarios "$kernel" "$initrd" "" ${SCENARIOS:-numa nvm nvm-badparam nfit hotplug
 # Boot parameters fuzzed over many boots (BOOTFUZZ_BOOTS, 0 for none).
 boots=${BOOTFUZZ_BOOTS:-16}
 if [ -z "${SCENARIOS:-}" ] && [ "$boots" -gt 0 ]; then
-	step "boot-parameter fuzzing: $boots boots with random nvm_zone= and mirrormem="
+	step "boot-parameter fuzzing: $boots boots with random nvm_zone=, mirrormem= and memhp_default_state="
 	t0=$(date +%s)
 	python3 "$top/selftests/vm/bootfuzz.py" -n "$boots" ${BOOTFUZZ_SEED:+-s "$BOOTFUZZ_SEED"} \
 		-k "$kernel" -r "$initrd" -o "$out/bootfuzz"
