@@ -7,8 +7,8 @@
  * content (a checksum per page) across every migration.  Strict placement
  * with ZONE_NVM full: SIGBUS on fault, ENOMEM from madvise with nothing
  * changed; preferred placement falls back to DRAM.  Fork, mremap, huge
- * pages, refused mappings, privilege, accounting (smaps Nvm:, VmFlags,
- * /sys/kernel/mm/nvm/placement).
+ * pages, refused mappings, long-term pins, privilege, accounting (smaps
+ * Nvm:, VmFlags, /sys/kernel/mm/nvm/placement).
  *
  * Needs a ZONE_NVM with memory whose span holds no other zone's memory
  * (the kmem scenario: a dax device onlined to ZONE_NVM on its own node).
@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -615,6 +616,99 @@ TEST_F(place, strict_fault_sigbus)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFSIGNALED(status));
 	ASSERT_EQ(SIGBUS, WTERMSIG(status));
+}
+
+/* mm/gup_test.h (CONFIG_GUP_TEST): pin_user_pages(FOLL_LONGTERM), unpin */
+struct gup_test_args {
+	uint64_t get_delta_usec;
+	uint64_t put_delta_usec;
+	uint64_t addr;
+	uint64_t size;
+	uint32_t nr_pages_per_call;
+	uint32_t gup_flags;
+	uint32_t test_flags;
+	uint32_t which_pages[8];
+};
+#define PIN_LONGTERM_BENCHMARK	_IOWR('g', 3, struct gup_test_args)
+#define GUP_FOLL_WRITE		0x01
+
+/* Long-term pin [mem, mem + len) and release it; 0 if all of it was pinned */
+static int pin_longterm(char *mem, size_t len)
+{
+	struct gup_test_args g = {
+		.addr = (uintptr_t)mem,
+		.size = len,
+		.nr_pages_per_call = len / psize,
+		.gup_flags = GUP_FOLL_WRITE,
+	};
+	int fd = open("/sys/kernel/debug/gup_test", O_RDWR);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = ioctl(fd, PIN_LONGTERM_BENCHMARK, &g) ? -errno : 0;
+	close(fd);
+	if (!ret && g.size != len)
+		ret = -EFAULT;
+	return ret;
+}
+
+/*
+ * ZONE_NVM must stay offlinable: a long-term pin (RDMA, io_uring fixed
+ * buffers) moves placed pages to DRAM first, strict ones too, and the
+ * pages it faults in are allocated in DRAM.  The data moves intact.
+ */
+TEST_F(place, longterm_pin)
+{
+	size_t len = 8 * MIB, n = len / psize, in;
+	char *pref = map_anon(len), *strict = map_anon(len), *fresh = map_anon(len);
+	unsigned long a0;
+	int ret;
+
+	ASSERT_NE(NULL, pref);
+	ASSERT_NE(NULL, strict);
+	ASSERT_NE(NULL, fresh);
+	ret = pin_longterm(pref, psize);
+	if (ret == -ENOENT)
+		SKIP(return, "no /sys/kernel/debug/gup_test (CONFIG_GUP_TEST)");
+
+	ASSERT_EQ(0, madvise(pref, len, MADV_NVM));
+	ASSERT_EQ(0, madvise(strict, len, MADV_NVM_STRICT));
+	fill(pref, len, 21);
+	fill(strict, len, 22);
+	ASSERT_EQ(n, count_pages(pref, len, &in));
+	ASSERT_EQ(n, in);
+	ASSERT_EQ(n, count_pages(strict, len, &in));
+	ASSERT_EQ(n, in);
+
+	ASSERT_EQ(0, pin_longterm(pref, len));
+	ASSERT_EQ(n, count_pages(pref, len, &in));
+	EXPECT_EQ(0UL, in);
+	EXPECT_EQ(0UL, bad_pages(pref, len, 21));
+	ASSERT_EQ(0, pin_longterm(strict, len));
+	ASSERT_EQ(n, count_pages(strict, len, &in));
+	EXPECT_EQ(0UL, in);
+	EXPECT_EQ(0UL, bad_pages(strict, len, 22));
+
+	/* Faulted in by the pin itself: DRAM from the start */
+	ASSERT_EQ(0, madvise(fresh, len, MADV_NVM));
+	a0 = STAT("alloc_pages");
+	ASSERT_EQ(0, pin_longterm(fresh, len));
+	ASSERT_EQ(n, count_pages(fresh, len, &in));
+	EXPECT_EQ(0UL, in);
+	EXPECT_EQ(a0, STAT("alloc_pages"));
+
+	/* The advice stays: later faults are placed again */
+	ASSERT_EQ(0, munmap(fresh, len));
+	fresh = map_anon(len);
+	ASSERT_NE(NULL, fresh);
+	ASSERT_EQ(0, madvise(fresh, len, MADV_NVM));
+	fill(fresh, len, 23);
+	count_pages(fresh, len, &in);
+	EXPECT_EQ(n, in);
+	munmap(pref, len);
+	munmap(strict, len);
+	munmap(fresh, len);
 }
 
 /* Privilege: vm.nvm_placement_unprivileged decides; leaving needs none */
