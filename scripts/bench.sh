@@ -11,13 +11,13 @@
 #
 #   BENCH_REPS=N      boots per kernel and shape (default 5)
 #   BENCH_BIG=1       also time the boot with 16 GiB of NVM (17 GiB guest)
-#   BENCH_ONLY="..."  only these parts: fast inuse kmem boot (default: all)
+#   BENCH_ONLY="..."  only these parts: fast icount inuse kmem boot (default: all)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 reps=${BENCH_REPS:-5}
 out=$top/build/bench
 mkdir -p "$out"
-only=${BENCH_ONLY:-fast inuse kmem boot}
+only=${BENCH_ONLY:-fast icount inuse kmem boot}
 want() { [[ " $only " == *" $1 "* ]]; }
 for p in $only; do rm -f "$out"/"$p"*.txt; done
 
@@ -57,6 +57,15 @@ if want fast; then
 	for r in $(seq "$reps"); do
 		vm base bench fast.sh fast
 		vm fork bench fast.sh fast
+	done
+fi
+if want icount; then
+	# Under -icount the guest's clock counts instructions: deterministic,
+	# so two boots per kernel show the spread (none) without more.
+	step "allocator fast path in guest instructions (-icount, 2 boots per kernel)"
+	for r in 1 2; do
+		vm base bench-icount icount.sh icount
+		vm fork bench-icount icount.sh icount
 	done
 fi
 if want inuse; then
@@ -118,6 +127,18 @@ for (o, c), v in sorted(fast.items()):
     r = med(f) / med(b)
     print(f"| order-{o} alloc+free, {c} CPU{'s' if c != '1' else ''}, GFP_KERNEL, ns | "
           f"{med(b):.1f} | {med(f):.1f} | **{r:.3f}** (<= 1.01) | base {spread(b):.1f}%, fork {spread(f):.1f}% (n={len(f)}) |")
+# the same, counted in guest instructions (-icount shift=0: 1 ns each)
+ic = {}
+for l in lines("icount"):
+    kern, rest = l.split(" ", 1)
+    d = kv(rest)
+    if "ns" in d:
+        ic.setdefault(d["order"], {}).setdefault(kern, []).append(float(d["ns"]))
+for o, v in sorted(ic.items(), key=lambda x: int(x[0])):
+    b, f = v.get("base", []), v.get("fork", [])
+    if b and f:
+        print(f"| order-{o} alloc+free, 1 CPU, GFP_KERNEL, guest instructions (-icount) | "
+              f"{med(b):.1f} | {med(f):.1f} | **{med(f) / med(b):.3f}** (<= 1.01) | base {spread(b):.2f}%, fork {spread(f):.2f}% (n={len(f)}) |")
 # in use: nvm and mirror against normal on the fork, paired per boot
 inuse = {}
 for l in lines("inuse"):

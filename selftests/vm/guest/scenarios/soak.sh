@@ -21,6 +21,11 @@ t_begin
 
 dur=$(sed -n 's/.*nvmtest.duration=\([0-9]*\).*/\1/p' /proc/cmdline)
 dur=${dur:-40}
+# at least this many cycles, however slow the kernel: 3 run each kind
+# (nvm, movable, dimm) and each fault (busy, injected, pinned) once
+mincyc=$(sed -n 's/.*nvmtest.min_cycles=\([0-9]*\).*/\1/p' /proc/cmdline)
+mincyc=${mincyc:-6}
+[ "$mincyc" -ge 3 ] || mincyc=3
 BS=$(block_size)
 INJ=/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error
 
@@ -80,9 +85,9 @@ cycles=0 fails=0 injected=0 refused=0 bytes=0 dimm=0
 busy=0 busy_refused=0 pinned=0 pin_refused=0
 fail() { fails=$((fails + 1)); echo "# cycle $cycles ($kind): $*"; }
 t0=$(date +%s)
-# at least one cycle of each kind, and of each fault, however slow the
-# kernel (KASAN): 6 cycles
-while [ $(($(date +%s) - t0)) -lt "$dur" ] || [ "$cycles" -lt 6 ]; do
+# cycle 1 nvm + busy hot-remove, 2 movable + injected error, 3 dimm +
+# pinned pages, 4 nvm + injected, 5 movable + pinned, 6 dimm + injected...
+while [ $(($(date +%s) - t0)) -lt "$dur" ] || [ "$cycles" -lt "$mincyc" ]; do
 	cycles=$((cycles + 1))
 	case $((cycles % 3)) in
 	1) kind=nvm ;;
