@@ -64,8 +64,8 @@ if want icount; then
 	# so two boots per kernel show the spread (none) without more.
 	step "allocator fast path in guest instructions (-icount, 2 boots per kernel)"
 	for r in 1 2; do
-		vm base bench-icount icount.sh icount
-		vm fork bench-icount icount.sh icount
+		vm base bench-icount fast.sh icount
+		vm fork bench-icount fast.sh icount
 	done
 fi
 if want inuse; then
@@ -115,30 +115,21 @@ def spread(xs):
 
 print("| Measurement | Base | Fork | Ratio fork/base (target) | Spread |")
 print("|---|---|---|---|---|")
-# fast path: ns per alloc+free, by kernel/order/cpus
-fast = {}
-for l in lines("fast"):
-    kern, rest = l.split(" ", 1)
-    d = kv(rest)
-    if "ns" in d:
-        fast.setdefault((d["order"], d["cpus"]), {}).setdefault(kern, []).append(float(d["ns"]))
-for (o, c), v in sorted(fast.items()):
-    b, f = v.get("base", []), v.get("fork", [])
-    r = med(f) / med(b)
-    print(f"| order-{o} alloc+free, {c} CPU{'s' if c != '1' else ''}, GFP_KERNEL, ns | "
-          f"{med(b):.1f} | {med(f):.1f} | **{r:.3f}** (<= 1.01) | base {spread(b):.1f}%, fork {spread(f):.1f}% (n={len(f)}) |")
-# the same, counted in guest instructions (-icount shift=0: 1 ns each)
-ic = {}
-for l in lines("icount"):
-    kern, rest = l.split(" ", 1)
-    d = kv(rest)
-    if "ns" in d:
-        ic.setdefault(d["order"], {}).setdefault(kern, []).append(float(d["ns"]))
-for o, v in sorted(ic.items(), key=lambda x: int(x[0])):
-    b, f = v.get("base", []), v.get("fork", [])
-    if b and f:
-        print(f"| order-{o} alloc+free, 1 CPU, GFP_KERNEL, guest instructions (-icount) | "
-              f"{med(b):.1f} | {med(f):.1f} | **{med(f) / med(b):.3f}** (<= 1.01) | base {spread(b):.2f}%, fork {spread(f):.2f}% (n={len(f)}) |")
+# fast path: ns per alloc+free, by kernel/order/cpus; the icount part is
+# the same measurement counted in guest instructions (-icount: 1 ns each)
+for tag, unit, prec in (("fast", "ns", 1), ("icount", "guest instructions (-icount)", 2)):
+    runs = {}
+    for l in lines(tag):
+        kern, rest = l.split(" ", 1)
+        d = kv(rest)
+        if "ns" in d:
+            runs.setdefault((int(d["order"]), d["cpus"]), {}).setdefault(kern, []).append(float(d["ns"]))
+    for (o, c), v in sorted(runs.items()):
+        b, f = v.get("base", []), v.get("fork", [])
+        if b and f:
+            print(f"| order-{o} alloc+free, {c} CPU{'s' if c != '1' else ''}, GFP_KERNEL, {unit} | "
+                  f"{med(b):.1f} | {med(f):.1f} | **{med(f) / med(b):.3f}** (<= 1.01) | "
+                  f"base {spread(b):.{prec}f}%, fork {spread(f):.{prec}f}% (n={len(f)}) |")
 # in use: nvm and mirror against normal on the fork, paired per boot
 inuse = {}
 for l in lines("inuse"):
