@@ -11,6 +11,9 @@
 # allocation on both kernels.  Needs gdb.  Not part of make test.
 #
 #   bench/trace-alloc.sh [STEPS [ORDER]]    (default 150000 0)
+#
+# BASE_TREE, BASE_INITRD, FORK_TREE, FORK_INITRD: other kernels (such as
+# JUMP_LABEL=y builds; initramfs.sh's KTREE= and OUT= make their initramfs).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 steps=${1:-150000} order=${2:-0}
@@ -29,9 +32,9 @@ insmod /nvmtest/allocbench.ko mode=normal order=$order cpus=1 iters=100000000
 EOG
 for k in base fork; do
 	if [ "$k" = base ]; then
-		tree=$top/build/linux-base initrd=$top/build/initramfs-base.cpio
+		tree=${BASE_TREE:-$top/build/linux-base} initrd=${BASE_INITRD:-$top/build/initramfs-base.cpio}
 	else
-		tree=$top/build/linux initrd=$top/build/initramfs.cpio
+		tree=${FORK_TREE:-$top/build/linux} initrd=${FORK_INITRD:-$top/build/initramfs.cpio}
 	fi
 	[ -f "$tree/vmlinux" ] || { echo "trace-alloc: no $tree/vmlinux: run make bench first" >&2; exit 1; }
 	nm "$tree/vmlinux" >"$out/$k.syms"

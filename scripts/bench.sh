@@ -12,6 +12,10 @@
 #   BENCH_REPS=N      boots per kernel and shape (default 5)
 #   BENCH_BIG=1       also time the boot with 16 GiB of NVM (17 GiB guest)
 #   BENCH_ONLY="..."  only these parts: fast icount inuse kmem boot (default: all)
+#                     and jumplabel (not in the default): the icount part on
+#                     both kernels built with CONFIG_JUMP_LABEL=y
+#                     (build/linux-jl, build/linux-base-jl), as distributions
+#                     build them
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 reps=${BENCH_REPS:-5}
@@ -26,19 +30,34 @@ step() { printf '\n== %s (%s)\n' "$*" "$(date +%T)"; }
 
 t_start=$(date +%s)
 step "build the fork and the base"
-bash "$top/scripts/kernel.sh" >/dev/null || die "fork kernel build failed"
-BASE=1 bash "$top/scripts/kernel.sh" >/dev/null || die "base kernel build failed"
-bash "$top/scripts/initramfs.sh" >/dev/null || die "fork initramfs failed"
-BASE=1 bash "$top/scripts/initramfs.sh" >/dev/null || die "base initramfs failed"
+# inuse and boot run the fork only
+if want fast || want icount || want inuse || want kmem || want boot; then
+	bash "$top/scripts/kernel.sh" >/dev/null || die "fork kernel build failed"
+	bash "$top/scripts/initramfs.sh" >/dev/null || die "fork initramfs failed"
+fi
+if want fast || want icount || want kmem; then
+	BASE=1 bash "$top/scripts/kernel.sh" >/dev/null || die "base kernel build failed"
+	BASE=1 bash "$top/scripts/initramfs.sh" >/dev/null || die "base initramfs failed"
+fi
+if want jumplabel; then
+	for b in 0 1; do
+		BASE=$b JUMP_LABEL=1 bash "$top/scripts/kernel.sh" >/dev/null ||
+			die "JUMP_LABEL=y kernel build failed (BASE=$b)"
+		BASE=$b JUMP_LABEL=1 bash "$top/scripts/initramfs.sh" >/dev/null ||
+			die "JUMP_LABEL=y initramfs failed (BASE=$b)"
+	done
+fi
 
 # vm KERNEL SCENARIO SCRIPT TAG: boot, run SCRIPT, append its output to
 # $out/TAG.txt; a failed script or a kernel splat stops the benchmark.
+# KERNEL: base or fork, with -jl for the JUMP_LABEL=y builds.
 vm() {
-	local kernel=$1 scenario=$2 script=$3 tag=$4 k i d
-	if [ "$kernel" = base ]; then
-		k=$top/build/linux-base/arch/x86/boot/bzImage i=$top/build/initramfs-base.cpio
+	local kernel=$1 scenario=$2 script=$3 tag=$4 k i d sfx=
+	case $kernel in *-jl) sfx=-jl ;; esac
+	if [ "${kernel%-jl}" = base ]; then
+		k=$top/build/linux-base$sfx/arch/x86/boot/bzImage i=$top/build/initramfs-base$sfx.cpio
 	else
-		k=$top/build/linux/arch/x86/boot/bzImage i=$top/build/initramfs.cpio
+		k=$top/build/linux$sfx/arch/x86/boot/bzImage i=$top/build/initramfs$sfx.cpio
 	fi
 	d=$out/vm-$tag
 	bash "$top/selftests/vm/run-scenario.sh" -q -m run -s "$top/selftests/vm/bench/$script" \
@@ -48,7 +67,7 @@ vm() {
 		tail -n 5 "$d/run.txt" >&2
 		die "$tag: $scenario/$script on the $kernel kernel failed (logs: ${d#$top/})"
 	fi
-	sed "s/^/$kernel /" "$d/run.txt" >>"$out/$tag.txt"
+	sed "s/^/${kernel%-jl} /" "$d/run.txt" >>"$out/$tag.txt"
 	printf '.'
 }
 
@@ -66,6 +85,15 @@ if want icount; then
 	for r in 1 2; do
 		vm base bench-icount fast.sh icount
 		vm fork bench-icount fast.sh icount
+	done
+fi
+if want jumplabel; then
+	# -icount runs one vCPU in one host thread: the JUMP_LABEL=y kernels are
+	# safe there (see bench/jump-label-tcg.sh)
+	step "the same with CONFIG_JUMP_LABEL=y (-icount, 2 boots per kernel)"
+	for r in 1 2; do
+		vm base-jl bench-icount fast.sh jumplabel
+		vm fork-jl bench-icount fast.sh jumplabel
 	done
 fi
 if want inuse; then
@@ -117,7 +145,8 @@ print("| Measurement | Base | Fork | Ratio fork/base (target) | Spread |")
 print("|---|---|---|---|---|")
 # fast path: ns per alloc+free, by kernel/order/cpus; the icount part is
 # the same measurement counted in guest instructions (-icount: 1 ns each)
-for tag, unit, prec in (("fast", "ns", 1), ("icount", "guest instructions (-icount)", 2)):
+for tag, unit, prec in (("fast", "ns", 1), ("icount", "guest instructions (-icount)", 2),
+                        ("jumplabel", "guest instructions (-icount), CONFIG_JUMP_LABEL=y", 2)):
     runs = {}
     for l in lines(tag):
         kern, rest = l.split(" ", 1)

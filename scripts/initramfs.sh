@@ -8,7 +8,8 @@
 # upstream memory-hotplug selftest.
 #
 # DEBUG=1 takes the modules from the debug kernel (build/linux-debug), BASE=1
-# from the unpatched base (build/linux-base, for make bench).
+# from the unpatched base (build/linux-base, for make bench); JUMP_LABEL=1
+# from the -jl variant of either (build/initramfs[-base]-jl.cpio).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +21,11 @@ if [ -n "${DEBUG:-}" ] && [ "${DEBUG}" != 0 ]; then
 elif [ -n "${BASE:-}" ] && [ "${BASE}" != 0 ]; then
 	ktree=$top/build/linux-base
 	out=$top/build/initramfs-base.cpio
+fi
+# JUMP_LABEL=1: the -jl variant of that tree (scripts/kernel.sh)
+if [ -n "${JUMP_LABEL:-}" ] && [ "${JUMP_LABEL}" != 0 ]; then
+	ktree=$ktree-jl
+	out=${out%.cpio}-jl.cpio
 fi
 # KTREE=DIR OUT=FILE: another kernel tree (a bench experiment)
 [ -z "${KTREE:-}" ] || { ktree=$(realpath "$KTREE"); out=$(realpath -m "${OUT:?OUT= is needed with KTREE=}"); }

@@ -10,7 +10,8 @@
 # build/linux at its HEAD (commit your work first), so the two kernels do not
 # rebuild each other.  BASE=1 builds the unpatched base (the "base" tag,
 # empty series) with the same VM configuration minus configs/nvm.config in
-# build/linux-base, for "make bench".
+# build/linux-base, for "make bench"; JUMP_LABEL=1 adds CONFIG_JUMP_LABEL=y
+# (configs/jump-label.config) in a tree of its own, suffixed -jl.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,25 +24,30 @@ frags=("$top/configs/qemu.config" "$top/configs/nvm.config")
 die() { printf 'kernel: error: %s\n' "$*" >&2; exit 1; }
 
 [ -d "$src/.git" ] || die "no tree in $src: run 'make tree' first"
-tree=$src
+tree=$src rev=
 if [ -n "${DEBUG:-}" ] && [ "${DEBUG}" != 0 ]; then
 	frags+=("$top/configs/debug.config")
 	tree=$top/build/linux-debug
-	head=$(git -C "$src" rev-parse HEAD)
-	if [ ! -d "$tree" ]; then
-		git -C "$src" worktree prune
-		git -C "$src" worktree add -q --detach "$tree" "$head"
-	else
-		git -C "$tree" checkout -q --detach "$head"
-	fi
+	rev=$(git -C "$src" rev-parse HEAD)
 elif [ -n "${BASE:-}" ] && [ "${BASE}" != 0 ]; then
 	frags=("$top/configs/qemu.config")
 	tree=$top/build/linux-base
+	rev=base
+fi
+# JUMP_LABEL=1: the same kernel with CONFIG_JUMP_LABEL=y, as distributions
+# build it, in a tree of its own (build/linux-jl, build/linux-base-jl):
+# make bench's icount-jl part.
+if [ -n "${JUMP_LABEL:-}" ] && [ "${JUMP_LABEL}" != 0 ]; then
+	frags+=("$top/configs/jump-label.config")
+	tree=$tree-jl
+	[ -n "$rev" ] || rev=$(git -C "$src" rev-parse HEAD)
+fi
+if [ -n "$rev" ]; then
 	if [ ! -d "$tree" ]; then
 		git -C "$src" worktree prune
-		git -C "$src" worktree add -q --detach "$tree" base
+		git -C "$src" worktree add -q --detach "$tree" "$rev"
 	else
-		git -C "$tree" checkout -q --detach base
+		git -C "$tree" checkout -q --detach "$rev"
 	fi
 fi
 
