@@ -24,7 +24,7 @@ SCENARIO ?= numa
 RUN ?=
 export DEBUG
 
-.PHONY: all deps tree patches kernel initramfs nvmzone util-linux test run check bisect bench soak upstream-baseline clean
+.PHONY: all deps tree patches kernel initramfs nvmzone util-linux test test-debug run check bisect bench soak upstream-baseline clean
 
 all: initramfs nvmzone
 
@@ -51,6 +51,10 @@ initramfs: kernel
 
 test:
 	@scripts/test.sh
+
+# make test, then the debug kernel (KASAN, lockdep) on nvm and the soak
+test-debug:
+	@DEBUG_SCENARIOS="nvm soak" scripts/test.sh
 
 run: initramfs
 	@scripts/run.sh "$(SCENARIO)" "$(RUN)"

@@ -127,16 +127,18 @@ meminfo_kb() {
 }
 
 # wait_for SECONDS 'SHELL CONDITION': poll until the condition, evaluated
-# afresh each time, holds
+# afresh each time, holds.  Each evaluation runs in a subshell, so that a
+# condition may end with "exit 1" (a loop over blocks) without ending the
+# wait at its first poll.
 wait_for() {
 	local t=$(($1 * 10))
 	shift
 	while [ "$t" -gt 0 ]; do
-		eval "$*" >/dev/null 2>&1 && return 0
+		(eval "$*") >/dev/null 2>&1 && return 0
 		sleep 0.1
 		t=$((t - 1))
 	done
-	eval "$*"
+	(eval "$*")
 }
 
 # expect_err ERRNO_TEXT FILE VALUE: writing VALUE and a newline (as echo
