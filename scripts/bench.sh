@@ -15,7 +15,9 @@
 #                     and jumplabel (not in the default): the icount part on
 #                     both kernels built with CONFIG_JUMP_LABEL=y
 #                     (build/linux-jl, build/linux-base-jl), as distributions
-#                     build them
+#                     build them; distro (not in the default either): the
+#                     same with -O2 too (configs/o2.config; build/linux-jl-o2,
+#                     build/linux-base-jl-o2)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 reps=${BENCH_REPS:-5}
@@ -47,14 +49,23 @@ if want jumplabel; then
 			die "JUMP_LABEL=y initramfs failed (BASE=$b)"
 	done
 fi
+if want distro; then
+	for b in 0 1; do
+		BASE=$b JUMP_LABEL=1 O2=1 bash "$top/scripts/kernel.sh" >/dev/null ||
+			die "JUMP_LABEL=y -O2 kernel build failed (BASE=$b)"
+		BASE=$b JUMP_LABEL=1 O2=1 bash "$top/scripts/initramfs.sh" >/dev/null ||
+			die "JUMP_LABEL=y -O2 initramfs failed (BASE=$b)"
+	done
+fi
 
 # vm KERNEL SCENARIO SCRIPT TAG: boot, run SCRIPT, append its output to
 # $out/TAG.txt; a failed script or a kernel splat stops the benchmark.
-# KERNEL: base or fork, with -jl for the JUMP_LABEL=y builds.
+# KERNEL: base or fork, with -jl for the JUMP_LABEL=y builds and -jl-o2 for
+# the JUMP_LABEL=y -O2 ones.
 vm() {
 	local kernel=$1 scenario=$2 script=$3 tag=$4 k i d sfx=
-	case $kernel in *-jl) sfx=-jl ;; esac
-	if [ "${kernel%-jl}" = base ]; then
+	case $kernel in *-jl) sfx=-jl ;; *-jl-o2) sfx=-jl-o2 ;; esac
+	if [ "${kernel%"$sfx"}" = base ]; then
 		k=$top/build/linux-base$sfx/arch/x86/boot/bzImage i=$top/build/initramfs-base$sfx.cpio
 	else
 		k=$top/build/linux$sfx/arch/x86/boot/bzImage i=$top/build/initramfs$sfx.cpio
@@ -72,7 +83,7 @@ vm() {
 	# the guest's clocks do (its uptime may leave the scrub out)
 	local wall
 	wall=$(sed -n 's/.*guest finished within [0-9]*s (\([0-9.]*\)s).*/\1/p' "$d/results")
-	sed "s/^/${kernel%-jl} /; s/\$/ vmwall=${wall:-nan}/" "$d/run.txt" >>"$out/$tag.txt"
+	sed "s/^/${kernel%"$sfx"} /; s/\$/ vmwall=${wall:-nan}/" "$d/run.txt" >>"$out/$tag.txt"
 	printf '.'
 }
 
@@ -99,6 +110,13 @@ if want jumplabel; then
 	for r in 1 2; do
 		vm base-jl bench-icount fast.sh jumplabel
 		vm fork-jl bench-icount fast.sh jumplabel
+	done
+fi
+if want distro; then
+	step "the same with CONFIG_JUMP_LABEL=y and -O2 (-icount, 2 boots per kernel)"
+	for r in 1 2; do
+		vm base-jl-o2 bench-icount fast.sh distro
+		vm fork-jl-o2 bench-icount fast.sh distro
 	done
 fi
 if want inuse; then
@@ -151,7 +169,8 @@ print("|---|---|---|---|---|")
 # fast path: ns per alloc+free, by kernel/order/cpus; the icount part is
 # the same measurement counted in guest instructions (-icount: 1 ns each)
 for tag, unit, prec in (("fast", "ns", 1), ("icount", "guest instructions (-icount)", 2),
-                        ("jumplabel", "guest instructions (-icount), CONFIG_JUMP_LABEL=y", 2)):
+                        ("jumplabel", "guest instructions (-icount), CONFIG_JUMP_LABEL=y", 2),
+                        ("distro", "guest instructions (-icount), CONFIG_JUMP_LABEL=y, -O2", 2)):
     runs = {}
     for l in lines(tag):
         kern, rest = l.split(" ", 1)

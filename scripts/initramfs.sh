@@ -27,6 +27,11 @@ if [ -n "${JUMP_LABEL:-}" ] && [ "${JUMP_LABEL}" != 0 ]; then
 	ktree=$ktree-jl
 	out=${out%.cpio}-jl.cpio
 fi
+# O2=1: the -o2 variant (scripts/kernel.sh)
+if [ -n "${O2:-}" ] && [ "${O2}" != 0 ]; then
+	ktree=$ktree-o2
+	out=${out%.cpio}-o2.cpio
+fi
 # KTREE=DIR OUT=FILE: another kernel tree (a bench experiment)
 [ -z "${KTREE:-}" ] || { ktree=$(realpath "$KTREE"); out=$(realpath -m "${OUT:?OUT= is needed with KTREE=}"); }
 root=${out%.cpio}.d

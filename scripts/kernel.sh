@@ -11,7 +11,8 @@
 # rebuild each other.  BASE=1 builds the unpatched base (the "base" tag,
 # empty series) with the same VM configuration minus configs/nvm.config in
 # build/linux-base, for "make bench"; JUMP_LABEL=1 adds CONFIG_JUMP_LABEL=y
-# (configs/jump-label.config) in a tree of its own, suffixed -jl.
+# (configs/jump-label.config) in a tree of its own, suffixed -jl, and O2=1
+# -O2 (configs/o2.config), suffixed -o2.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,6 +41,14 @@ fi
 if [ -n "${JUMP_LABEL:-}" ] && [ "${JUMP_LABEL}" != 0 ]; then
 	frags+=("$top/configs/jump-label.config")
 	tree=$tree-jl
+	[ -n "$rev" ] || rev=$(git -C "$src" rev-parse HEAD)
+fi
+# O2=1: -O2 instead of -Os (configs/o2.config), suffixed -o2: with
+# JUMP_LABEL=1, a kernel built as distributions build it (make bench's
+# distro part).
+if [ -n "${O2:-}" ] && [ "${O2}" != 0 ]; then
+	frags+=("$top/configs/o2.config")
+	tree=$tree-o2
 	[ -n "$rev" ] || rev=$(git -C "$src" rev-parse HEAD)
 fi
 if [ -n "$rev" ]; then
