@@ -41,7 +41,6 @@ fi
 if [ -n "${JUMP_LABEL:-}" ] && [ "${JUMP_LABEL}" != 0 ]; then
 	frags+=("$top/configs/jump-label.config")
 	tree=$tree-jl
-	[ -n "$rev" ] || rev=$(git -C "$src" rev-parse HEAD)
 fi
 # O2=1: -O2 instead of -Os (configs/o2.config), suffixed -o2: with
 # JUMP_LABEL=1, a kernel built as distributions build it (make bench's
@@ -49,8 +48,9 @@ fi
 if [ -n "${O2:-}" ] && [ "${O2}" != 0 ]; then
 	frags+=("$top/configs/o2.config")
 	tree=$tree-o2
-	[ -n "$rev" ] || rev=$(git -C "$src" rev-parse HEAD)
 fi
+# a tree of its own is a worktree at the fork's HEAD unless it has a rev
+[ "$tree" = "$src" ] || [ -n "$rev" ] || rev=$(git -C "$src" rev-parse HEAD)
 if [ -n "$rev" ]; then
 	if [ ! -d "$tree" ]; then
 		git -C "$src" worktree prune
