@@ -52,9 +52,9 @@ initramfs: kernel
 test:
 	@scripts/test.sh
 
-# make test, then the debug kernel (KASAN, lockdep) on nvm and the soak
+# make test, then the debug kernel (KASAN, lockdep) on nvm, nvm-initrd(-4g) and the soak
 test-debug:
-	@DEBUG_SCENARIOS="nvm soak" scripts/test.sh
+	@DEBUG_SCENARIOS="nvm nvm-initrd nvm-initrd-4g soak" scripts/test.sh
 
 run: initramfs
 	@scripts/run.sh "$(SCENARIO)" "$(RUN)"

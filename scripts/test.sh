@@ -11,7 +11,8 @@
 #   SOAK_DURATION=SECONDS      length of the soak scenario (default 40)
 #   DEBUG_SCENARIOS="nvm soak" the scenarios the debug kernel runs after the
 #                              fork's (default: none; "make test-debug" runs
-#                              the whole make test and "nvm soak" on it)
+#                              the whole make test and "nvm nvm-initrd
+#                              nvm-initrd-4g soak" on it)
 #   BOOTFUZZ_BOOTS=N           boots of the boot-parameter fuzzer (default 16)
 #   BOOTFUZZ_SEED=N            its seed (default: random, printed)
 set -uo pipefail
@@ -69,7 +70,8 @@ sfx=
 # this whole run is already the debug kernel.  Not by default: its build
 # alone is 30 CPU-minutes here (KASAN instruments every memory access; about
 # 1.5x the fork's build), which would keep CI at 45-50 minutes on two cores.
-# "make test-debug" is make test with DEBUG_SCENARIOS="nvm soak"
+# "make test-debug" is make test with DEBUG_SCENARIOS="nvm nvm-initrd
+# nvm-initrd-4g soak"
 # (docs/testing.md).
 dscen=${DEBUG_SCENARIOS:-}
 [ -z "$sfx" ] || dscen=
@@ -132,7 +134,7 @@ scenarios() {
 kernel=$top/build/linux$sfx/arch/x86/boot/bzImage
 initrd=$top/build/initramfs$sfx.cpio
 # shellcheck disable=SC2086
-scenarios "$kernel" "$initrd" "" ${SCENARIOS:-numa nvm nvm-badparam nfit hotplug movable kmem mirror mirror-badparam mirror-kernelcore soak upstream}
+scenarios "$kernel" "$initrd" "" ${SCENARIOS:-numa nvm nvm-badparam nvm-initrd nvm-initrd-4g nfit hotplug movable kmem mirror mirror-badparam mirror-kernelcore soak upstream}
 
 # Boot parameters fuzzed over many boots (BOOTFUZZ_BOOTS, 0 for none).
 boots=${BOOTFUZZ_BOOTS:-16}

@@ -25,9 +25,13 @@
 #include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/userfaultfd.h>
 
 #include "kselftest_harness.h"
 #include "nvm_util.h"
@@ -616,6 +620,177 @@ TEST_F(place, strict_fault_sigbus)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFSIGNALED(status));
 	ASSERT_EQ(SIGBUS, WTERMSIG(status));
+}
+
+/*
+ * A strict allocation that fails outside a fault (here UFFDIO_COPY into a
+ * strict range, as fork's copy, swap readahead or migration can) must not
+ * turn a later, unrelated VM_FAULT_OOM of the task into SIGBUS.  The later
+ * OOM comes from a cgroup v1 memory controller with its OOM killer off: the
+ * faulting task must wait for room, and runs on when the limit is raised.
+ */
+#define STALE_CG "/tmp/nvmtest-memcg"
+
+/* A userfaultfd with [@dst, @dst + @len) registered for missing faults */
+static int uffd_on(char *dst, size_t len)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = {
+		.range = { .start = (uintptr_t)dst, .len = len },
+		.mode = UFFDIO_REGISTER_MODE_MISSING,
+	};
+	int fd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0 || ioctl(fd, UFFDIO_API, &api) || ioctl(fd, UFFDIO_REGISTER, &reg))
+		return -1;
+	return fd;
+}
+
+/*
+ * Before each page it touches, the child tries a strict allocation outside
+ * a fault (UFFDIO_COPY into a fresh page of a strict range while ZONE_NVM
+ * is full): so the fault that meets the memcg limit comes right after such
+ * a failure.  A copy that finds room (reclaim may free some) is no error.
+ */
+static void stale_child(int wfd)
+{
+	size_t len = 64 * MIB, i;
+	char *strict = map_anon(len), *src = map_anon(psize), *mem;
+	struct uffdio_copy copy;
+	char pid[32];
+	int fd;
+
+	if (!strict || !src || madvise(strict, len, MADV_NVM_STRICT))
+		_exit(43);
+	memset(src, 0x5a, psize);
+	fd = uffd_on(strict, len);
+	if (fd < 0)
+		_exit(40);
+	mem = map_anon(len);
+	if (!mem)
+		_exit(46);
+	snprintf(pid, sizeof(pid), "%d\n", getpid());
+	if (write_str(STALE_CG "/nvmtest/cgroup.procs", pid))
+		_exit(44);
+	if (write(wfd, "j", 1) != 1)
+		_exit(45);
+	for (i = 0; i < len; i += psize) {
+		copy = (struct uffdio_copy){
+			.dst = (uintptr_t)strict + i, .src = (uintptr_t)src,
+			.len = psize,
+		};
+		if (ioctl(fd, UFFDIO_COPY, &copy) && errno != ENOMEM)
+			_exit(42);
+		/* a new page: at the limit, wait for room, never SIGBUS */
+		mem[i] = 1;
+	}
+	_exit(0);
+}
+
+TEST_F(place, stale_strict_failure_not_sigbus)
+{
+	size_t big = (self->room + 8192) * psize, touched;
+	int pfd[2], jfd[2], status;
+	pid_t filler, pid;
+	char c;
+
+	if (mkdir(STALE_CG, 0755) && errno != EEXIST)
+		SKIP(return, "mkdir " STALE_CG ": %s", strerror(errno));
+	if (mount("nvmtest", STALE_CG, "cgroup", 0, "memory"))
+		SKIP(return, "no cgroup v1 memory controller: %s", strerror(errno));
+	ASSERT_EQ(0, mkdir(STALE_CG "/nvmtest", 0755));
+	ASSERT_EQ(0, write_str(STALE_CG "/nvmtest/memory.limit_in_bytes", "8M\n"));
+	ASSERT_EQ(0, write_str(STALE_CG "/nvmtest/memory.oom_control", "1\n"));
+
+	/* ZONE_NVM full, held by a strict range of another process */
+	ASSERT_EQ(0, pipe(pfd));
+	filler = fork();
+	ASSERT_LE(0, filler);
+	if (!filler)
+		fill_nvm_child(pfd[1], big);
+	ASSERT_EQ((ssize_t)sizeof(touched), read(pfd[0], &touched, sizeof(touched)));
+
+	ASSERT_EQ(0, pipe(jfd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		stale_child(jfd[1]);
+	/* it joined the memcg; give it time to hit the limit */
+	if (read(jfd[0], &c, 1) == 1)
+		sleep(2);
+	ASSERT_EQ(0, waitpid(pid, &status, WNOHANG)) {
+		TH_LOG("the child ended early: %s %d",
+		       WIFSIGNALED(status) ? "signal" : "exit",
+		       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		kill(filler, SIGKILL);
+		waitpid(filler, NULL, 0);
+	}
+	/* room in the memcg: the waiting fault goes on */
+	ASSERT_EQ(0, write_str(STALE_CG "/nvmtest/memory.limit_in_bytes", "-1\n"));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	kill(filler, SIGKILL);
+	ASSERT_EQ(filler, waitpid(filler, NULL, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, rmdir(STALE_CG "/nvmtest"));
+	EXPECT_EQ(0, umount(STALE_CG));
+	rmdir(STALE_CG);
+	close(pfd[0]);
+	close(pfd[1]);
+	close(jfd[0]);
+	close(jfd[1]);
+}
+
+/* A node with memory and no ZONE_NVM memory, -1 if none */
+static int dram_only_node(void)
+{
+	char path[128];
+	int nid;
+
+	for (nid = 0; nid < 64; nid++) {
+		snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo", nid);
+		if (access(path, R_OK))
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/mm/nvm/nodes/node%d", nid);
+		if (access(path, F_OK))
+			return nid;
+	}
+	return -1;
+}
+
+/*
+ * Placement chooses a zone within the nodes the memory policy allows: a
+ * range bound (MPOL_BIND) to a node without ZONE_NVM gets that node's DRAM,
+ * strict advice included (no SIGBUS), and keeps its advice.
+ */
+TEST_F(place, policy_bind_wins)
+{
+	size_t len = 4 * MIB, n = len / psize, in;
+	int nid = dram_only_node();
+	unsigned long mask;
+	char *strict = map_anon(len), *pref = map_anon(len);
+	long kb;
+
+	if (nid < 0 || nid >= 64)
+		SKIP(return, "no node without ZONE_NVM memory");
+	mask = 1UL << nid;
+	ASSERT_NE(NULL, strict);
+	ASSERT_NE(NULL, pref);
+	ASSERT_EQ(0, madvise(strict, len, MADV_NVM_STRICT));
+	ASSERT_EQ(0, madvise(pref, len, MADV_NVM));
+	ASSERT_EQ(0, syscall(__NR_mbind, strict, len, 2 /* MPOL_BIND */, &mask, 64, 0));
+	ASSERT_EQ(0, syscall(__NR_mbind, pref, len, 2 /* MPOL_BIND */, &mask, 64, 0));
+	fill(strict, len, 24);
+	fill(pref, len, 25);
+	EXPECT_EQ(n, count_pages(strict, len, &in));
+	EXPECT_EQ(0UL, in);
+	EXPECT_EQ(n, count_pages(pref, len, &in));
+	EXPECT_EQ(0UL, in);
+	EXPECT_EQ(1, smaps_of(strict, "ns", &kb));
+	EXPECT_EQ(0UL, bad_pages(strict, len, 24));
+	EXPECT_EQ(0UL, bad_pages(pref, len, 25));
+	munmap(strict, len);
+	munmap(pref, len);
 }
 
 /* mm/gup_test.h (CONFIG_GUP_TEST): pin_user_pages(FOLL_LONGTERM), unpin */

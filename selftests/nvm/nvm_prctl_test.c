@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PR_SET_NVM_PLACEMENT / PR_GET_NVM_PLACEMENT: defaults, bad arguments,
- * privilege, strict mode, inheritance across fork and exec.  Placement
+ * privilege, strict mode, inheritance across fork and exec, and its end at
+ * an exec that gains privilege (setuid).  Placement
  * itself (pages in ZONE_NVM) is checked by nvm_placement_test and by the
  * kmem scenario with nvm_hold.
  */
@@ -9,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -187,9 +190,90 @@ TEST(inherited_across_fork_and_exec)
 	ASSERT_EQ(PR_NVM_PLACEMENT_PREFERRED, WEXITSTATUS(status));
 }
 
+/*
+ * A user may place memory (vm.nvm_placement_unprivileged=1) but must not
+ * carry that into a setuid program: a secure exec (AT_SECURE) starts with
+ * placement off, as it starts without pdeath_signal.
+ */
+#define SUID_COPY "/tmp/nvm_prctl_test.suid"
+
+static int copy_file(const char *from, const char *to, mode_t mode)
+{
+	FILE *in = fopen(from, "r"), *out = NULL;
+	char buf[65536];
+	size_t n;
+	int ret = -1;
+
+	if (!in)
+		return -1;
+	unlink(to);
+	out = fopen(to, "w");
+	if (!out)
+		goto out;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			goto out;
+	if (fflush(out) || fchown(fileno(out), 0, 0) || fchmod(fileno(out), mode))
+		goto out;
+	ret = 0;
+out:
+	if (out)
+		fclose(out);
+	fclose(in);
+	return ret;
+}
+
+TEST(secure_exec_drops_placement)
+{
+	pid_t pid;
+	int status;
+
+	ASSERT_EQ(0, copy_file("/proc/self/exe", SUID_COPY, 04755));
+	ASSERT_EQ(0, write_str("/proc/sys/vm/nvm_placement_unprivileged", "1\n"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(30);
+		if (prctl(PR_SET_NVM_PLACEMENT, PR_NVM_PLACEMENT_PREFERRED, 0, 0, 0))
+			_exit(31);
+		execl(SUID_COPY, "nvm_prctl_test", "--child-get-secure", NULL);
+		_exit(32);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, write_str("/proc/sys/vm/nvm_placement_unprivileged", "0\n"));
+	unlink(SUID_COPY);
+	ASSERT_TRUE(WIFEXITED(status));
+	/* 0x10: the exec was secure; the low bits: the mode it found (off) */
+	ASSERT_EQ(0x10 | PR_NVM_PLACEMENT_OFF, WEXITSTATUS(status));
+}
+
+/* Root running a setuid-root program gains nothing: the mode is kept. */
+TEST(exec_without_privilege_change_keeps_placement)
+{
+	pid_t pid;
+	int status;
+
+	ASSERT_EQ(0, copy_file("/proc/self/exe", SUID_COPY, 04755));
+	ASSERT_EQ(0, prctl(PR_SET_NVM_PLACEMENT, PR_NVM_PLACEMENT_PREFERRED, 0, 0, 0));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		execl(SUID_COPY, "nvm_prctl_test", "--child-get-secure", NULL);
+		_exit(32);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, prctl(PR_SET_NVM_PLACEMENT, PR_NVM_PLACEMENT_OFF, 0, 0, 0));
+	unlink(SUID_COPY);
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(PR_NVM_PLACEMENT_PREFERRED, WEXITSTATUS(status));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "--child-get"))
 		return get();
+	if (argc == 2 && !strcmp(argv[1], "--child-get-secure"))
+		return get() | (getauxval(AT_SECURE) ? 0x10 : 0);
 	return test_harness_run(argc, argv);
 }

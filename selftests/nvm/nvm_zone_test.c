@@ -113,7 +113,10 @@ TEST(node_meminfo_adds_up)
 	EXPECT_EQ(meminfo_kb("/proc/meminfo", "NVMFree"), free);
 }
 
-/* Take 60% of MemAvailable, touch it all: NVMFree does not move. */
+/*
+ * Take 60% of MemAvailable, touch it all: NVMFree does not fall.  It may
+ * rise: the pressure drains ZONE_NVM pages from the per-cpu lists.
+ */
 TEST(memory_load_leaves_nvm_alone)
 {
 	long before = meminfo_kb("/proc/meminfo", "NVMFree");
@@ -126,10 +129,10 @@ TEST(memory_load_leaves_nvm_alone)
 	ASSERT_NE(MAP_FAILED, p);
 	for (i = 0; i < len; i += 4096)
 		p[i] = 1;
-	EXPECT_EQ(before, meminfo_kb("/proc/meminfo", "NVMFree"))
+	EXPECT_LE(before, meminfo_kb("/proc/meminfo", "NVMFree"))
 		TH_LOG("a load of %zu MiB took ZONE_NVM pages", len >> 20);
 	munmap(p, len);
-	EXPECT_EQ(before, meminfo_kb("/proc/meminfo", "NVMFree"));
+	EXPECT_LE(before, meminfo_kb("/proc/meminfo", "NVMFree"));
 }
 
 TEST_HARNESS_MAIN
