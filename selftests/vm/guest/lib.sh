@@ -116,6 +116,20 @@ zone_pages() {
 }
 
 # meminfo_kb FIELD [NODE]: a /proc/meminfo (or node meminfo) field in kB
+# node_tier N: the memory tiers (memory_tierT) whose nodelist has node N
+node_tier() {
+	local f list r
+	for f in /sys/devices/virtual/memory_tiering/memory_tier*/nodelist; do
+		[ -r "$f" ] || continue
+		list=$(cat "$f")
+		for r in $(echo "$list" | tr ',' ' '); do
+			if [ "$1" -ge "${r%-*}" ] && [ "$1" -le "${r#*-}" ]; then
+				basename "$(dirname "$f")"
+			fi
+		done
+	done
+}
+
 meminfo_kb() {
 	if [ -n "$2" ]; then
 		# a node without memory may be offline: no directory, 0 kB

@@ -91,6 +91,9 @@ t_run "kmem_zone=nvm, memmap in DRAM: bind $daxa" \
 	sh -c "echo nvm > $da/kmem_zone && daxctl reconfigure-device -m system-ram --no-online $daxa"
 f1=$(meminfo_kb MemFree 0)
 t_eq "$daxa is online in ZONE_NVM" "$(dax_states $daxa)/$(dax_zones $daxa)" "online/NVM"
+# no demotion can allocate in ZONE_NVM: such a node is nobody's target
+t_eq "node 1, all ZONE_NVM, is in no memory tier" "$(node_tier 1)" ""
+t_run "node 0 is in a memory tier ($(node_tier 0))" test -n "$(node_tier 0)"
 t_eq "present - managed = 0 without memmap_on_memory" \
 	"$(( $(zone_pages 1 NVM present) - $(zone_pages 1 NVM managed) ))" 0
 t_run "back to devdax" daxctl reconfigure-device -m devdax -f "$daxa"
@@ -258,6 +261,7 @@ kmem_as() { echo "$1" >$dev/kmem_zone && daxctl reconfigure-device -m system-ram
 to_devdax() { daxctl reconfigure-device -m devdax -f "$daxa"; }
 t_run "kmem_zone=movable: bind $daxa" kmem_as movable
 t_eq "$daxa is online in ZONE_MOVABLE" "$(dax_states $daxa)/$(dax_zones $daxa)" "online/Movable"
+t_run "node 1 with Movable memory is in a memory tier ($(node_tier 1))" test -n "$(node_tier 1)"
 t_run "back to devdax" to_devdax
 t_run "kmem_zone=offline: bind $daxa" kmem_as offline
 t_eq "$daxa stays offline" "$(dax_states $daxa)" "offline"

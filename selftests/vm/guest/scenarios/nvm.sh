@@ -16,6 +16,8 @@ t_run "node 1 keeps its DRAM in ZONE_NORMAL (512 MiB)" test "$(zone_pages 1 Norm
 t_run "node 2 ZONE_NVM: present = 1 GiB" test "$(zone_pages 2 NVM present)" = 262144
 t_run "node 2 has no DRAM zone" test "$(( $(zone_pages 2 Normal present) + $(zone_pages 2 DMA32 present) ))" = 0
 t_run "node 0 has no ZONE_NVM" test "$(zone_pages 0 NVM present)" = 0
+t_eq "node 2, all ZONE_NVM, is in no memory tier" "$(node_tier 2)" ""
+t_run "nodes 0 and 1 (DRAM) are in memory tiers" test -n "$(node_tier 0)" -a -n "$(node_tier 1)"
 t_run "NVMTotal: 1572864 kB" test "$(meminfo_kb NVMTotal)" = 1572864
 t_run "node 2 meminfo NVMTotal: 1048576 kB" test "$(meminfo_kb NVMTotal 2)" = 1048576
 t_run "the pmem ranges are System RAM (NVM), not pmem devices" \
