@@ -116,6 +116,22 @@ zone_pages() {
 }
 
 # meminfo_kb FIELD [NODE]: a /proc/meminfo (or node meminfo) field in kB
+# hold_start ARGS...: /nvmtest/bin/nvm_hold ARGS in the background, talking
+# over two fifos (commands in on fd 7, answers out on fd 8); its first line
+# goes into $ready $pages $innvm, its pid into $hold_pid
+hold_start() {
+	rm -f /tmp/hold.in /tmp/hold.out
+	mkfifo /tmp/hold.in /tmp/hold.out
+	/nvmtest/bin/nvm_hold "$@" </tmp/hold.in >/tmp/hold.out &
+	hold_pid=$!
+	exec 7>/tmp/hold.in 8</tmp/hold.out
+	read -r -t 120 ready pages innvm <&8
+}
+# hold_check START END: its answer to "check START END" (hex)
+hold_check() { echo "check $1" >&7; read -r -t 120 hres hnvm hin <&8; echo "$hres $hnvm $hin"; }
+# hold_stop: quit it and close the fifos
+hold_stop() { echo quit >&7; wait "$hold_pid"; exec 7>&- 8<&-; }
+
 # node_tier N: the memory tiers (memory_tierT) whose nodelist has node N
 node_tier() {
 	local f list r

@@ -18,12 +18,7 @@ t_run "kmem_zone=nvm, bind it" \
 t_run "node 0 has ZONE_NVM memory" test "$(zone_pages 0 NVM present)" -gt 0
 t_eq "offline_fallback is dram" "$(cat $NVM/offline_fallback)" dram
 
-rm -f /tmp/hold.in /tmp/hold.out
-mkfifo /tmp/hold.in /tmp/hold.out
-/nvmtest/bin/nvm_hold 64 </tmp/hold.in >/tmp/hold.out &
-hold_pid=$!
-exec 7>/tmp/hold.in 8</tmp/hold.out
-read -r -t 120 ready pages innvm <&8
+hold_start 64
 t_eq "placed process: all $pages pages in ZONE_NVM ($innvm)" "$ready $innvm" "ready $pages"
 # node 0's DRAM nearly full (40 MiB left, less than the placed 64 MiB):
 # a DRAM target must be found in node 1's ZONE_MOVABLE too
@@ -39,17 +34,14 @@ dram0=$(cat $NVM/stats/offline_migrated_dram)
 # before the fix this looped until the signal: migration asked only for
 # ZONE_NORMAL, which no other node has
 t_run "daxctl offline-memory $dax: done within 120 s" timeout 120 daxctl offline-memory "$dax"
-echo "check 0 1" >&7
-read -r -t 120 hres hnvm hin <&8
-t_eq "data intact, none left in ZONE_NVM" "$hres $hnvm" "ok 0"
+res=$(hold_check "0 1")
+t_eq "data intact, none left in ZONE_NVM ($res)" "${res% *}" "ok 0"
 mov1=$(zone_pages 1 Movable nr_free_pages)
 t_run "node 1's ZONE_MOVABLE took at least 16 MiB (free $mov0 -> $mov1)" \
 	test "$mov1" -le $((mov0 - 4096))
 t_run "stats/offline_migrated_dram grew by >= $pages" \
 	test "$(( $(cat $NVM/stats/offline_migrated_dram) - dram0 ))" -ge "$pages"
-echo quit >&7
-wait "$hold_pid"
-exec 7>&- 8<&-
+hold_stop
 echo quit >&9
 wait "$hog_pid"
 exec 9>&-

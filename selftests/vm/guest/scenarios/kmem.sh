@@ -206,15 +206,8 @@ t_eq "ZONE_NVM unchanged beside them" "$(zone_pages 1 NVM present) $(dax_zones $
 t_run "second NVDIMM's namespaces destroyed" ndctl destroy-namespace -f all -r "$region2"
 
 # --- a placed process; hot-remove under it ------------------------------
-# nvm_hold talks over two fifos: commands in on fd 7, answers out on fd 8
-rm -f /tmp/hold.in /tmp/hold.out
-mkfifo /tmp/hold.in /tmp/hold.out
-/nvmtest/bin/nvm_hold 64 </tmp/hold.in >/tmp/hold.out &
-hold_pid=$!
-exec 7>/tmp/hold.in 8</tmp/hold.out
-read -r -t 120 ready pages innvm <&8
+hold_start 64
 t_eq "placed process: all $pages pages in ZONE_NVM ($innvm)" "$ready $innvm" "ready $pages"
-hold_check() { echo "check $1" >&7; read -r -t 120 hres hnvm hin <&8; echo "$hres $hnvm $hin"; }
 
 t_run "offline_fallback=none accepted" sh -c "echo none > $NVM/offline_fallback"
 mig0=$(stat_of offline_migrated_nvm)
@@ -243,9 +236,7 @@ t_run "daxctl offline-memory $daxb: pages move to DRAM" daxctl offline-memory "$
 res=$(hold_check "$(dax_phys $daxb)")
 t_eq "data intact, none in ZONE_NVM ($res)" "$res" "ok 0 0"
 t_run "stats/offline_migrated_dram >= $pages" test "$(stat_of offline_migrated_dram)" -ge "$pages"
-echo quit >&7
-wait "$hold_pid"
-exec 7>&- 8<&-
+hold_stop
 
 t_run "daxctl reconfigure-device --mode=devdax $daxa" daxctl reconfigure-device --mode=devdax "$daxa"
 t_run "daxctl reconfigure-device --mode=devdax $daxb" daxctl reconfigure-device --mode=devdax "$daxb"
@@ -306,10 +297,7 @@ t_run "nvmzone hotadd $daxa --zone nvm" nvmzone hotadd "$daxa" --zone nvm
 t_eq "$daxa is online in ZONE_NVM" "$(dax_states $daxa)/$(dax_zones $daxa)" "online/NVM"
 # a placed process fills the device: with offline_fallback=none and no
 # other ZONE_NVM memory, removal cannot succeed and --check says so
-/nvmtest/bin/nvm_hold 200 </tmp/hold.in >/tmp/hold.out &
-hold_pid=$!
-exec 7>/tmp/hold.in 8</tmp/hold.out
-read -r -t 120 ready pages innvm <&8
+hold_start 200
 echo none > $NVM/offline_fallback
 t_eq "nvmzone hotremove --check: cannot be removed (exit 1)" \
 	"$(nvmzone hotremove --check "$daxa" >/tmp/chk 2>&1; echo $?)" 1
@@ -323,9 +311,7 @@ t_run "placed data intact ($res)" test "${res%% *}" = ok
 t_run "nvmzone hotremove $daxa with offline_fallback=dram" nvmzone hotremove "$daxa"
 res=$(hold_check "$(dax_phys $daxa)")
 t_eq "placed data intact, now in DRAM" "$res" "ok 0 0"
-echo quit >&7
-wait "$hold_pid"
-exec 7>&- 8<&-
+hold_stop
 nvmzone watch -b -n 0.2 3 >/tmp/watch 2>&1
 t_eq "nvmzone watch 0.2 3: three lines" "$(wc -l </tmp/watch)" 3
 t_eq "  ... the first shows NVM total = NVMTotal" \
@@ -359,16 +345,11 @@ pfn=$((bad / 4096))
 t_eq "the 3 pages are PageOffline (kpageflags), the next is not" \
 	"$(kpf_offline $pfn)$(kpf_offline $((pfn + 1)))$(kpf_offline $((pfn + 2)))$(kpf_offline $((pfn + 3)))" "1110"
 t_run "dmesg reports them" sh -c "dmesg | grep -q 'is known bad: withheld'"
-/nvmtest/bin/nvm_hold 250 </tmp/hold.in >/tmp/hold.out &
-hold_pid=$!
-exec 7>/tmp/hold.in 8</tmp/hold.out
-read -r -t 120 ready pages innvm <&8
+hold_start 250
 t_run "a placed process fills ZONE_NVM ($innvm of $pages pages there)" test "$innvm" -gt 60000
 res=$(hold_check "$(printf '%x %x' $bad $((bad + 0x3000)))")
 t_eq "none of its pages is a bad page" "${res%% *} ${res##* }" "ok 0"
-echo quit >&7
-wait "$hold_pid"
-exec 7>&- 8<&-
+hold_stop
 t_run "offline and remove $daxa with withheld pages" to_devdax
 t_eq "stats/badblock_pages back to 0" "$(stat_of badblock_pages)" 0
 t_eq "NVMTotal back to $nvm0 kB" "$(nvm_kb)" "$nvm0"
