@@ -12,6 +12,8 @@ pkgs=(
 	git python3 python3-ply python3-git perl ccache rsync
 	# the VM and what runs in it
 	qemu-system-x86 busybox-static ndctl daxctl util-linux bash
+	# EFI firmware for the mirror-efi scenarios (efi_fake_mem=)
+	ovmf
 	# the nvmzone CLI
 	libsmartcols-dev libdaxctl-dev libndctl-dev pkg-config
 	# lsmem and chmem for the VM, from Debian's util-linux source

@@ -15,6 +15,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -435,6 +436,115 @@ TEST_F(place, partial_huge_page)
 }
 
 /* Only private anonymous memory; a refused advice changes nothing */
+/* A /proc/vmstat counter, or -1 */
+static long vmstat_of(const char *name)
+{
+	char key[64];
+	long v, found = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+static int read_str(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+static void *sleeper(void *arg)
+{
+	pause();
+	return NULL;
+}
+
+#define NB_DBG "/sys/kernel/debug/sched/numa_balancing/"
+
+/*
+ * NUMA balancing leaves ZONE_NVM pages alone: the scanner makes no hinting
+ * PTEs for them (a hinting fault would move them to the faulting node's
+ * DRAM), while it does for the DRAM pages of the same process, which show
+ * that it ran.  A second thread keeps the scanner from skipping pages
+ * already on the node the task runs on.
+ */
+TEST_F(place, numa_balancing_leaves_nvm_alone)
+{
+	static const char *const knobs[] = {
+		NB_DBG "scan_delay_ms", NB_DBG "scan_period_min_ms",
+		NB_DBG "scan_size_mb",
+	};
+	static const char *const fast[] = { "0", "100", "256" };
+	char saved[3][32], mode[32];
+	size_t nvm_len = 64 * MIB, dram_len = 16 * MIB, in, i;
+	long before, delta = 0, nvm_pages = nvm_len / psize;
+	long dram_pages = dram_len / psize;
+	char *nvm, *dram;
+	pthread_t thr;
+	int round;
+
+	ASSERT_EQ(0, read_str("/proc/sys/kernel/numa_balancing", mode,
+			      sizeof(mode))) TH_LOG("CONFIG_NUMA_BALANCING is needed");
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, read_str(knobs[i], saved[i], sizeof(saved[i])));
+
+	nvm = map_anon(nvm_len);
+	dram = map_anon(dram_len);
+	ASSERT_NE(NULL, nvm);
+	ASSERT_NE(NULL, dram);
+	ASSERT_EQ(0, madvise(nvm, nvm_len, MADV_NVM_STRICT));
+	ASSERT_EQ(0, madvise(nvm, nvm_len, MADV_NOHUGEPAGE));
+	ASSERT_EQ(0, madvise(dram, dram_len, MADV_NOHUGEPAGE));
+	fill(nvm, nvm_len, 7);
+	fill(dram, dram_len, 8);
+	count_pages(nvm, nvm_len, &in);
+	ASSERT_EQ((size_t)nvm_pages, in);
+	ASSERT_EQ(0, pthread_create(&thr, NULL, sleeper, NULL));
+
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, write_str(knobs[i], fast[i]));
+	before = vmstat_of("numa_pte_updates");
+	ASSERT_EQ(0, write_str("/proc/sys/kernel/numa_balancing", "1"));
+	/* keep running (the scanner runs from the task's ticks) */
+	for (round = 0; round < 400; round++) {
+		fill(dram, dram_len, 8);
+		delta = vmstat_of("numa_pte_updates") - before;
+		if (round >= 50 && delta >= dram_pages)
+			break;
+	}
+	write_str("/proc/sys/kernel/numa_balancing", mode);
+	for (i = 0; i < 3; i++)
+		write_str(knobs[i], saved[i]);
+	pthread_cancel(thr);
+	pthread_join(thr, NULL);
+
+	TH_LOG("numa_pte_updates +%ld after %d rounds (DRAM %ld pages, ZONE_NVM %ld pages)",
+	       delta, round, dram_pages, nvm_pages);
+	/* the scanner ran over the DRAM pages... */
+	ASSERT_LE(dram_pages, delta);
+	/* ...and over none of the ZONE_NVM ones (a few pages besides) */
+	ASSERT_GT(dram_pages + nvm_pages / 4, delta);
+	count_pages(nvm, nvm_len, &in);
+	ASSERT_EQ((size_t)nvm_pages, in);
+	ASSERT_EQ(0UL, bad_pages(nvm, nvm_len, 7));
+	ASSERT_EQ(0, munmap(nvm, nvm_len));
+	ASSERT_EQ(0, munmap(dram, dram_len));
+}
+
 TEST_F(place, refused_mappings)
 {
 	size_t len = 2 * MIB;

@@ -106,6 +106,28 @@ t_eq "memory$nb is back in ZONE_NVM" "$(block_state $nb) $(block_zones $nb)" "on
 t_eq "stats/online_pages grew by one block" "$(( $(cat $N/stats/online_pages) - on0 ))" "$(( $(block_size) / 4096 ))"
 t_eq "NVMTotal unchanged (1572864 kB)" "$(meminfo_kb NVMTotal)" 1572864
 
+# memory.stat: a cgroup's memory in ZONE_NVM ("nvm", bytes, the last line)
+memcg_nvm_stat() {
+	local cg=/tmp/cg2 ready pages innvm nvm last after rc=0
+	mkdir -p $cg && mount -t cgroup2 nvmtest $cg || return 1
+	echo +memory >$cg/cgroup.subtree_control && mkdir $cg/placed || { umount $cg; return 1; }
+	rm -f /tmp/cg.in /tmp/cg.out && mkfifo /tmp/cg.in /tmp/cg.out
+	sh -c "echo \$\$ >$cg/placed/cgroup.procs && exec /nvmtest/bin/nvm_hold 64" </tmp/cg.in >/tmp/cg.out &
+	exec 5>/tmp/cg.in 6</tmp/cg.out
+	read -r -t 120 ready pages innvm <&6
+	nvm=$(awk '$1 == "nvm" { print $2 }' $cg/placed/memory.stat)
+	last=$(tail -n 1 $cg/placed/memory.stat)
+	echo quit >&5; wait $!; exec 5>&- 6<&-
+	after=$(awk '$1 == "nvm" { print $2 }' $cg/placed/memory.stat)
+	echo "$ready $pages pages, $innvm in ZONE_NVM; memory.stat nvm $nvm, then $after; last line '$last'"
+	[ "$ready" = ready ] && [ "${innvm:-0}" -ge 16000 ] || rc=1
+	[ -n "$nvm" ] && [ "$nvm" -ge $(((innvm - 64) * 4096)) ] && [ "$nvm" -le $((pages * 4096 + 1048576)) ] || rc=1
+	[ "$last" = "nvm $nvm" ] && [ "$after" = 0 ] || rc=1
+	rmdir $cg/placed; umount $cg
+	return $rc
+}
+t_run "memory.stat counts a cgroup's ZONE_NVM memory (nvm, last line)" memcg_nvm_stat
+
 NVMTEST_NVM_KB=1572864 t_ksft /nvmtest/bin/nvm_zone_test
 t_ksft /nvmtest/bin/zoneinfo_test
 t_ksft /nvmtest/bin/memory_blocks_test
@@ -115,4 +137,20 @@ nvm_sysfs_checks
 # interface (and a few memory block states): nothing invalid accepted,
 # nothing changed by a refused write, and no splat (the harness)
 t_ksft /nvmtest/bin/nvm_fuzz
+# Reclaim of ZONE_NVM (kswapd and direct reclaim for __GFP_NVM), last: it
+# turns swap on (a 2 GiB zram device it sets up itself) and off again
+t_ksft /nvmtest/bin/nvm_reclaim_test
+no_swap_left() {
+	local z
+	if [ -e /proc/swaps ] && [ "$(wc -l </proc/swaps)" != 1 ]; then
+		cat /proc/swaps
+		swapoff -a
+		return 1
+	fi
+	for z in /sys/block/zram*; do
+		[ -e "$z/disksize" ] || continue
+		[ "$(cat "$z/disksize")" = 0 ] || { echo "$z: disksize $(cat "$z/disksize")"; return 1; }
+	done
+}
+t_run "nvm_reclaim_test left no swap on and no zram device in use" no_swap_left
 t_end
