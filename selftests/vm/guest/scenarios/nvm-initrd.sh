@@ -8,7 +8,8 @@
 . /nvmtest/lib.sh
 t_begin
 
-nvm_lo=$((0x60000000)) nvm_hi=$((0x80000000))
+# the memmap= range (nvm-initrd-4g.sh sets its own before sourcing this)
+nvm_lo=$((${nvm_lo:-0x60000000})) nvm_hi=$((${nvm_hi:-0x80000000}))
 rd=$(dmesg | sed -n 's/.*RAMDISK: \[mem \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\)\].*/\1 \2/p' | head -1)
 t_run "dmesg names the boot loader's initrd ($rd)" test -n "$rd"
 set -- $rd
