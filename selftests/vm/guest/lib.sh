@@ -243,3 +243,26 @@ offline_range() {
 	done
 	return 1
 }
+
+# dax_range DEV: "FIRST LAST" block ids kmem uses for the device
+dax_range() {
+	local start size bs
+	bs=$(block_size)
+	start=$(($(cat /sys/bus/dax/devices/$1/resource)))
+	size=$(cat /sys/bus/dax/devices/$1/size)
+	echo "$(((start + bs - 1) / bs)) $(((start + size) / bs - 1))"
+}
+# dax_blocks DEV FILE: the distinct values of FILE of the device's present
+# memory blocks, on one line
+dax_blocks() {
+	local r i
+	r=$(dax_range "$1")
+	for i in $(seq $r); do
+		[ -d $MEMDIR/memory$i ] && cat $MEMDIR/memory$i/$2
+	done | sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+# mirror_blocks: pageblocks of type Mirror, all zones (/proc/pagetypeinfo)
+mirror_blocks() {
+	awk '/^Number of blocks type/ { for (i = 1; i <= NF; i++) if ($i == "Mirror") col = i; tbl = 1; next }
+	     tbl && /^Node/ && !/, type/ { s += $col } END { print s + 0 }' /proc/pagetypeinfo
+}

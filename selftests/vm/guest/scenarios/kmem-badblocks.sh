@@ -17,19 +17,6 @@ t_begin
 NVM=/sys/kernel/mm/nvm
 BS=$(block_size)
 
-dax_range() {
-	local start size
-	start=$(($(cat /sys/bus/dax/devices/$1/resource)))
-	size=$(cat /sys/bus/dax/devices/$1/size)
-	echo "$(((start + BS - 1) / BS)) $(((start + size) / BS - 1))"
-}
-dax_blocks() {
-	local r i
-	r=$(dax_range "$1")
-	for i in $(seq $r); do
-		[ -d $MEMDIR/memory$i ] && cat $MEMDIR/memory$i/$2
-	done | sort -u | tr '\n' ' ' | sed 's/ $//'
-}
 kpf() { dd if=/proc/kpageflags bs=8 skip=$1 count=1 2>/dev/null | od -An -tu8 | tr -d ' '; }
 kpf_bit() { echo $(( ($(kpf $1) >> $2) & 1 )); }	# 19 HWPOISON, 23 OFFLINE
 bind_nvm() { echo nvm >/sys/bus/dax/devices/$1/kmem_zone && daxctl reconfigure-device -m system-ram --no-online "$1"; }

@@ -10,22 +10,6 @@ t_begin
 NVM=/sys/kernel/mm/nvm
 BS=$(block_size)
 
-# dax_range DEV: "FIRST LAST" block ids kmem uses for the device
-dax_range() {
-	local start size
-	start=$(($(cat /sys/bus/dax/devices/$1/resource)))
-	size=$(cat /sys/bus/dax/devices/$1/size)
-	echo "$(((start + BS - 1) / BS)) $(((start + size) / BS - 1))"
-}
-# dax_blocks DEV FILE: the distinct values of FILE of the device's present
-# memory blocks, on one line
-dax_blocks() {
-	local r i
-	r=$(dax_range "$1")
-	for i in $(seq $r); do
-		[ -d $MEMDIR/memory$i ] && cat $MEMDIR/memory$i/$2
-	done | sort -u | tr '\n' ' ' | sed 's/ $//'
-}
 dax_zones()  { dax_blocks "$1" valid_zones; }
 dax_states() { dax_blocks "$1" state; }
 dax_phys() { local r; r=$(dax_range "$1"); set -- $r; printf '%x %x\n' $(($1 * BS)) $((($2 + 1) * BS)); }

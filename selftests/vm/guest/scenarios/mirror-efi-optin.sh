@@ -5,10 +5,6 @@
 t_begin
 
 MIR=/sys/kernel/mm/nvm/mirror
-mirror_blocks() {
-	awk '/^Number of blocks type/ { for (i = 1; i <= NF; i++) if ($i == "Mirror") col = i; tbl = 1; next }
-	     tbl && /^Node/ && !/, type/ { s += $col } END { print s + 0 }' /proc/pagetypeinfo
-}
 
 t_run "booted through EFI" test -d /sys/firmware/efi
 t_run "dmesg: the firmware reports 512 MiB mirrored" \

@@ -13,11 +13,6 @@ MIR=/sys/kernel/mm/nvm/mirror
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 # the sum of a zone counter of /proc/zoneinfo over all zones
 zoneinfo_sum() { awk -v k="$1" '$1 == k { s += $2 } END { print s + 0 }' /proc/zoneinfo; }
-# pageblocks of type Mirror, all zones (the "Number of blocks type" table)
-mirror_blocks() {
-	awk '/^Number of blocks type/ { for (i = 1; i <= NF; i++) if ($i == "Mirror") col = i; tbl = 1; next }
-	     tbl && /^Node/ && !/, type/ { s += $col } END { print s + 0 }' /proc/pagetypeinfo
-}
 # CMD fails for uid 65534
 nobody_fails() { ! as_nobody "$@" 2>/dev/null; }
 # nvm_hold's count of its pages inside [START, END)
