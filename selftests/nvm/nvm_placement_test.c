@@ -37,12 +37,6 @@
 #include "kselftest_harness.h"
 #include "nvm_util.h"
 
-#ifndef MADV_NVM
-#define MADV_NVM	0x4e564d01
-#define MADV_NVM_STRICT	0x4e564d02
-#define MADV_NONVM	0x4e564d03
-#endif
-
 #define MIB		(1UL << 20)
 
 static long psize;

@@ -83,4 +83,11 @@ static inline int write_str(const char *path, const char *s)
 	return fclose(f) || ret ? -1 : 0;
 }
 
+/* madvise() advice of ZONE_NVM placement (uapi asm-generic/mman-common.h) */
+#ifndef MADV_NVM
+#define MADV_NVM	0x4e564d01
+#define MADV_NVM_STRICT	0x4e564d02
+#define MADV_NONVM	0x4e564d03
+#endif
+
 #endif /* NVM_UTIL_H */
