@@ -26,6 +26,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "nvm_util.h"
+
 #define MAX_TARGETS	64
 #define BUF		6000
 
@@ -62,21 +64,6 @@ static uint64_t rnd(void)
 	rng ^= rng >> 7;
 	rng ^= rng << 17;
 	return rng;
-}
-
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	return 0;
 }
 
 /* Returns the bytes the kernel consumed (a sysctl may take a prefix), or -errno */

@@ -430,37 +430,6 @@ TEST_F(place, partial_huge_page)
 }
 
 /* Only private anonymous memory; a refused advice changes nothing */
-/* A /proc/vmstat counter, or -1 */
-static long vmstat_of(const char *name)
-{
-	char key[64];
-	long v, found = -1;
-	FILE *f = fopen("/proc/vmstat", "r");
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
-}
-
-static int read_str(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
 static void *sleeper(void *arg)
 {
 	pause();
@@ -491,10 +460,10 @@ TEST_F(place, numa_balancing_leaves_nvm_alone)
 	pthread_t thr;
 	int round;
 
-	ASSERT_EQ(0, read_str("/proc/sys/kernel/numa_balancing", mode,
+	ASSERT_EQ(0, read_file("/proc/sys/kernel/numa_balancing", mode,
 			      sizeof(mode))) TH_LOG("CONFIG_NUMA_BALANCING is needed");
 	for (i = 0; i < 3; i++)
-		ASSERT_EQ(0, read_str(knobs[i], saved[i], sizeof(saved[i])));
+		ASSERT_EQ(0, read_file(knobs[i], saved[i], sizeof(saved[i])));
 
 	nvm = map_anon(nvm_len);
 	dram = map_anon(dram_len);

@@ -149,24 +149,6 @@ static void nvm_zones_str(char *buf, size_t size)
 				nz[i].node, nz[i].free, nz[i].min, nz[i].low, nz[i].managed);
 }
 
-/* A counter of /proc/vmstat, -1 if missing */
-static long vmstat(const char *name)
-{
-	FILE *f = fopen("/proc/vmstat", "r");
-	char line[256], key[64];
-	long v, ret = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %ld", key, &v) == 2 && !strcmp(key, name)) {
-			ret = v;
-			break;
-		}
-	fclose(f);
-	return ret;
-}
-
 /* The "Swap:" of the mapping of /proc/self/smaps that starts at @addr, kB; -1 if none */
 static long smaps_swap_kb(void *addr)
 {
@@ -501,7 +483,7 @@ TEST_F_TIMEOUT(reclaim, kswapd_restores_nvm_watermark, 180)
 	self->nvm = map_region(self->nvm_len);
 	ASSERT_NE(NULL, self->nvm);
 	ASSERT_EQ(0, madvise(self->nvm, self->nvm_len, MADV_NVM));
-	out0 = vmstat("pswpout");
+	out0 = vmstat_of("pswpout");
 	ASSERT_LE(0, out0);
 	fill(self->nvm, self->nvm_len, 2);
 
@@ -511,7 +493,7 @@ TEST_F_TIMEOUT(reclaim, kswapd_restores_nvm_watermark, 180)
 		if (!ok)
 			usleep(100000);
 	}
-	out1 = vmstat("pswpout");
+	out1 = vmstat_of("pswpout");
 	ASSERT_TRUE(ok) {
 		TH_LOG("ZONE_NVM below its low watermark 30 s after %zu MiB of MADV_NVM faults (pswpout +%ld):",
 		       self->nvm_len / MIB, out1 - out0);
@@ -647,7 +629,7 @@ TEST_F_TIMEOUT(reclaim, strict_reclaim_takes_nvm_pages_only, 180)
 		return;
 	ASSERT_LT(0, read_nvm_zones());
 	strict_len = nvm_sum(1) * psize + 64 * MIB;
-	out0 = vmstat("pswpout");
+	out0 = vmstat_of("pswpout");
 	ASSERT_LE(0, out0);
 	ASSERT_EQ(0, pipe(pfd));
 	pid = fork();
@@ -661,7 +643,7 @@ TEST_F_TIMEOUT(reclaim, strict_reclaim_takes_nvm_pages_only, 180)
 	msg[n > 0 ? n : 0] = 0;
 	close(pfd[0]);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	out1 = vmstat("pswpout");
+	out1 = vmstat_of("pswpout");
 	ASSERT_TRUE(WIFEXITED(status)) {
 		TH_LOG("the child faulting in %zu MiB of MADV_NVM_STRICT memory died of signal %d%s",
 		       strict_len / MIB, WTERMSIG(status),

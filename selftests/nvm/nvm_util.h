@@ -6,9 +6,12 @@
 #ifndef NVM_UTIL_H
 #define NVM_UTIL_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define NVM_MAX_ZONES 64
 
@@ -81,6 +84,40 @@ static inline int write_str(const char *path, const char *s)
 		return -1;
 	ret = fputs(s, f) < 0;
 	return fclose(f) || ret ? -1 : 0;
+}
+
+/* Read the file @path into @buf (NUL-terminated); 0, or -errno. */
+static inline int read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	return 0;
+}
+
+/* A counter of /proc/vmstat, -1 if missing */
+static inline long vmstat_of(const char *name)
+{
+	FILE *f = fopen("/proc/vmstat", "r");
+	char line[256], key[64];
+	long v, ret = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld", key, &v) == 2 && !strcmp(key, name)) {
+			ret = v;
+			break;
+		}
+	fclose(f);
+	return ret;
 }
 
 /* madvise() advice of ZONE_NVM placement (uapi asm-generic/mman-common.h) */

@@ -266,3 +266,13 @@ mirror_blocks() {
 	awk '/^Number of blocks type/ { for (i = 1; i <= NF; i++) if ($i == "Mirror") col = i; tbl = 1; next }
 	     tbl && /^Node/ && !/, type/ { s += $col } END { print s + 0 }' /proc/pagetypeinfo
 }
+# kmem_namespaces: fresh labels on node 1's NVDIMM region and two 384 MiB
+# devdax namespaces on it, checked; sets region, daxa and daxb
+kmem_namespaces() {
+	region=$(region_on_node 1)
+	t_run "NVDIMM region on node 1 ($region)" test -n "$region"
+	t_run "label space initialised" reset_labels "$region"
+	daxa=$(ndctl create-namespace -r "$region" -m devdax -s 384M 2>&1 | json_field chardev)
+	daxb=$(ndctl create-namespace -r "$region" -m devdax -s 384M 2>&1 | json_field chardev)
+	t_run "two devdax namespaces ($daxa, $daxb)" test -c "/dev/$daxa" -a -c "/dev/$daxb"
+}

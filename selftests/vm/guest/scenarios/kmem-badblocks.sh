@@ -23,12 +23,7 @@ bind_nvm() { echo nvm >/sys/bus/dax/devices/$1/kmem_zone && daxctl reconfigure-d
 to_devdax() { daxctl reconfigure-device -m devdax -f "$1"; }
 nvm_unmanaged() { echo $(( $(zone_pages 1 NVM present) - $(zone_pages 1 NVM managed) )); }
 
-region=$(region_on_node 1)
-t_run "NVDIMM region on node 1 ($region)" test -n "$region"
-t_run "label space initialised" reset_labels "$region"
-daxa=$(ndctl create-namespace -r "$region" -m devdax -s 384M 2>&1 | json_field chardev)
-daxb=$(ndctl create-namespace -r "$region" -m devdax -s 384M 2>&1 | json_field chardev)
-t_run "two devdax namespaces ($daxa, $daxb)" test -c "/dev/$daxa" -a -c "/dev/$daxb"
+kmem_namespaces
 
 # --- b) late errors go through memory_failure() ----------------------------
 t_run "bind $daxa to ZONE_NVM" bind_nvm "$daxa"

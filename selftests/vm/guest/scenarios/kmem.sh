@@ -17,12 +17,7 @@ stat_of() { cat $NVM/stats/$1; }
 
 nvm_kb() { meminfo_kb NVMTotal; }
 
-region=$(region_on_node 1)
-t_run "NVDIMM region on node 1 ($region)" test -n "$region"
-t_run "label space initialised" reset_labels "$region"
-daxa=$(ndctl create-namespace -r "$region" -m devdax -s 384M 2>&1 | json_field chardev)
-daxb=$(ndctl create-namespace -r "$region" -m devdax -s 384M 2>&1 | json_field chardev)
-t_run "two devdax namespaces ($daxa, $daxb)" test -c "/dev/$daxa" -a -c "/dev/$daxb"
+kmem_namespaces
 
 # --- the interface ------------------------------------------------------
 t_run "kmem_default_zone is 'auto' at boot, mode 600" \
