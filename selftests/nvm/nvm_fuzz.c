@@ -6,16 +6,21 @@
  *   nvm_fuzz [-n WRITES] [-s SEED]
  *
  * Targets: every writable file under /sys/kernel/mm/nvm (keyword files,
- * badblocks, mirror/ranges), the sysctls vm.mirrorable,
- * vm.nvm_min_free_kbytes and vm.nvm_placement_unprivileged, and the state file of up to 8 memory blocks.
+ * badblocks), the debugfs writer of mirrored ranges
+ * (/sys/kernel/debug/nvm/mirror/ranges, where debugfs is mounted), the
+ * sysctls vm.mirrorable, vm.nvm_min_free_kbytes and
+ * vm.nvm_placement_unprivileged, and the state file of up to 8 memory blocks.
  * Inputs: random bytes, numbers (negative, huge, hex junk, overflow),
  * mutated keywords, broken "START LENGTH" pairs, long strings.
  *
  * Every write that fails must leave the file reading as before; every write
  * that succeeds must have been a documented value (the generators make valid
  * values only for keyword files and sysctls, never for ranges or memory
- * block states).  Prints TAP; exits 1 on any violation.  The harness
- * checks dmesg for splats afterwards.  Settings are restored at the end.
+ * block states).  The sysfs list of mirrored ranges,
+ * /sys/kernel/mm/nvm/mirror/ranges, is read-only: a write must be refused
+ * with EACCES, root's too, and change nothing.  Prints TAP; exits 1 on any
+ * violation.  The harness checks dmesg for splats afterwards.  Settings are
+ * restored at the end.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +35,8 @@
 
 #define MAX_TARGETS	64
 #define BUF		6000
+#define MIRROR_LIST	"/sys/kernel/mm/nvm/mirror/ranges"
+#define MIRROR_WRITER	"/sys/kernel/debug/nvm/mirror/ranges"
 
 enum kind { KEYWORD, RANGES, SYSCTL, BLOCK_STATE };
 
@@ -177,6 +184,36 @@ static size_t gen(const struct target *t, char *buf)
 	}
 }
 
+/* The sysfs list of mirrored ranges refuses writes, root's too: EACCES */
+static int check_mirror_list_read_only(void)
+{
+	static const char range[] = "0x30000000 0x400000\n";
+	char before[4096], after[4096];
+	long err;
+
+	if (access(MIRROR_LIST, F_OK)) {
+		printf("ok 3 - %s refuses writes # SKIP no CONFIG_MEMORY_MIRROR\n",
+		       MIRROR_LIST);
+		return 0;
+	}
+	if (read_file(MIRROR_LIST, before, sizeof(before))) {
+		printf("not ok 3 - %s cannot be read\n", MIRROR_LIST);
+		return 1;
+	}
+	err = write_file(MIRROR_LIST, range, sizeof(range) - 1);
+	if (err != -EACCES) {
+		printf("not ok 3 - a write to %s returned %ld, expected %d (EACCES)\n",
+		       MIRROR_LIST, err, -EACCES);
+		return 1;
+	}
+	if (read_file(MIRROR_LIST, after, sizeof(after)) || strcmp(before, after)) {
+		printf("not ok 3 - %s changed by a refused write\n", MIRROR_LIST);
+		return 1;
+	}
+	printf("ok 3 - %s refuses writes (EACCES)\n", MIRROR_LIST);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long n = 10000, i, accepted_bad = 0, changed = 0;
@@ -199,7 +236,7 @@ int main(int argc, char **argv)
 	add("/sys/kernel/mm/nvm/kmem_default_zone", KEYWORD, kmem_words, 0, 0);
 	add("/sys/kernel/mm/nvm/offline_fallback", KEYWORD, fallback_words, 0, 0);
 	add("/sys/kernel/mm/nvm/badblocks", RANGES, NULL, 0, 0);
-	add("/sys/kernel/mm/nvm/mirror/ranges", RANGES, NULL, 0, 0);
+	add(MIRROR_WRITER, RANGES, NULL, 0, 0);
 	add("/proc/sys/vm/mirrorable", SYSCTL, NULL, 0, 3);
 	add("/proc/sys/vm/nvm_min_free_kbytes", SYSCTL, NULL, 0, 67108864);
 	add("/proc/sys/vm/nvm_placement_unprivileged", SYSCTL, NULL, 0, 1);
@@ -265,6 +302,7 @@ int main(int argc, char **argv)
 	} else {
 		printf("ok 2 - no refused write changed its file\n");
 	}
-	printf("1..2\n");
+	fails += check_mirror_list_read_only();
+	printf("1..3\n");
 	return fails ? 1 : 0;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nvmzone mirror - mirrored memory (MIGRATE_MIRROR): the ranges of
- * /sys/kernel/mm/nvm/mirror/ranges with the memory blocks under them, and
- * one more range mirrored after boot.
+ * /sys/kernel/mm/nvm/mirror/ranges (read-only) with the memory blocks under
+ * them, and one more range mirrored after boot through the debugfs writer,
+ * /sys/kernel/debug/nvm/mirror/ranges (a test and injection aid, not ABI).
  *
  * As hotadd does: re-read the state before writing, write once, re-read
  * it after and say exactly what changed.
@@ -91,7 +92,10 @@ static void usage(FILE *f)
 		"registered in /sys/kernel/mm/nvm/mirror/ranges, by mirrormem= at boot or\n"
 		"added since, with the node and state of the memory blocks under them, and\n"
 		"the mirrored memory online and free.  add mirrors one more range of online\n"
-		"memory, outside ZONE_NVM.  Both need root.\n\n"
+		"memory, outside ZONE_NVM, through /sys/kernel/debug/nvm/mirror/ranges: a\n"
+		"test and injection aid, not a stable interface, which needs a kernel with\n"
+		"CONFIG_DEBUG_FS and debugfs mounted (mount -t debugfs none /sys/kernel/debug).\n"
+		"Both need root.\n\n"
 		"  RANGE    START-END: addresses in bytes, 0x hex or with a K/M/G/T\n"
 		"           suffix, multiples of 4M; END is the last byte (0x33ffffff)\n"
 		"           or, aligned, the first after (768M-832M)\n\n"
@@ -101,9 +105,9 @@ static void usage(FILE *f)
 	fputs("\nRanges are never removed: they describe the hardware, and stay listed\n"
 	      "(offline, absent) when their memory is offlined or removed.\n\n"
 	      "Exit status: 0 success; 1 failure (no MIGRATE_MIRROR support, a bad\n"
-	      "RANGE, a range the kernel refused); 64 partial: a line of the ranges\n"
-	      "file or a memory block could not be read, or add mirrored the range\n"
-	      "but could not read the result back.\n",
+	      "RANGE, no debugfs writer, a range the kernel refused); 64 partial: a\n"
+	      "line of the ranges file or a memory block could not be read, or add\n"
+	      "mirrored the range but could not read the result back.\n",
 	      f);
 }
 
@@ -482,7 +486,7 @@ static int mirror_add(const char *arg)
 	const struct mrange *clash;
 	struct mranges before = { 0 }, after = { 0 };
 	uint64_t start, end, size, total0, total1;
-	char path[PATH_MAX], value[64], *name, *sz, *t0, *t1;
+	char path[PATH_MAX], list[PATH_MAX], value[64], *name, *sz, *t0, *t1;
 	int r, rc = NZ_EXIT_FAILURE;
 
 	if (nz_parse_range(arg, RANGE_EXPECTED, MIRROR_ALIGN,
@@ -506,9 +510,20 @@ static int mirror_add(const char *arg)
 		goto out_name;
 	}
 
-	nz_path(path, sizeof(path), MIRROR_DIR "/ranges");
+	if (!nz_path(path, sizeof(path), MIRROR_DEBUG_DIR "/ranges") ||
+	    !nz_path(list, sizeof(list), MIRROR_DIR "/ranges")) {
+		nz_err("cannot add a mirrored range", MIRROR_DEBUG_DIR "/ranges",
+		       ENAMETOOLONG);
+		goto out_name;
+	}
 	snprintf(value, sizeof(value), "%#" PRIx64 " %#" PRIx64, start, size);
 	r = nz_write_file(path, value);
+	if (r == -ENOENT) {
+		/* the writer is in debugfs: a test and injection aid */
+		nz_errx("cannot add a mirrored range: %s does not exist: debugfs must be mounted (mount -t debugfs none /sys/kernel/debug) and the kernel built with CONFIG_DEBUG_FS",
+			path);
+		goto out_name;
+	}
 	if (r < 0) {
 		nz_err_write(path, value, -r);
 		hint_write(-r, start, size, &before);
@@ -522,8 +537,8 @@ static int mirror_add(const char *arg)
 		goto out_name;
 	}
 	if (!listed(&after, start, size)) {
-		nz_errx("wrote '%s' to %s, but the range is not listed there",
-			value, path);
+		nz_errx("wrote '%s' to %s, but the range is not listed in %s",
+			value, path, list);
 		goto out_name;
 	}
 	sz = nz_size_human(size);

@@ -39,6 +39,8 @@ enum {
 #define DAX_DRIVERS_DIR "/sys/bus/dax/drivers"
 #define NVM_DIR "/sys/kernel/mm/nvm"
 #define MIRROR_DIR NVM_DIR "/mirror"
+/* the writer of mirrored ranges: a debugfs test and injection aid, not ABI */
+#define MIRROR_DEBUG_DIR "/sys/kernel/debug/nvm/mirror"
 #define NODE_DIR "/sys/devices/system/node"
 
 /* ---- util.c ---- */

@@ -4,7 +4,8 @@
 #   movable  the stock "daxctl reconfigure-device --mode=system-ram"
 #            (ZONE_MOVABLE; both kernels)
 #   nvm      the fork: memmap on the memory, "nvmzone hotadd --zone nvm"
-#            (ZONE_NVM, every page scrubbed)
+#            (ZONE_NVM, every page scrubbed in the background: ms= until
+#            the command returns, usable_ms= until the scrub is done)
 # Then it loads 256 MiB of checksummed data into the new memory (nvm_hold:
 # placed for ZONE_NVM, bound to node 1 for Movable) and times the offline
 # that migrates it out: "BENCH offline how=HOW ms=MS mib=MIB ... data=ok".
@@ -44,8 +45,12 @@ for rep in 1 2 3; do
 			daxctl reconfigure-device --mode=system-ram "$dax" >/dev/null 2>&1 || exit 1
 		fi
 		t1=$(now_ms)
+		# ZONE_NVM: the memory joins the zone as the background scrub
+		# goes; the time until all of it is usable is reported beside
+		scrub_wait 600 || { echo "the scrub did not finish"; exit 1; }
+		t2=$(now_ms)
 		free1=$(meminfo_kb MemFree 0)
-		echo "BENCH hotadd how=$how ms=$((t1 - t0)) dram_kb=$((free0 - free1)) mib=$mib cold=$cold"
+		echo "BENCH hotadd how=$how ms=$((t1 - t0)) usable_ms=$((t2 - t0)) dram_kb=$((free0 - free1)) mib=$mib cold=$cold"
 		cold=0
 		# offline with $load MiB of checksummed data in the block: a
 		# placed process (ZONE_NVM) or one bound to node 1 (Movable)

@@ -171,6 +171,14 @@ wait_for() {
 	(eval "$*")
 }
 
+# scrub_wait [SECONDS]: until no ZONE_NVM page waits for the background
+# scrub (stats/unscrubbed_pages is 0); memory onlined to ZONE_NVM, at boot
+# or by hot-add, joins the zone's counters only once scrubbed
+scrub_wait() {
+	[ -r /sys/kernel/mm/nvm/stats/unscrubbed_pages ] || return 0
+	wait_for "${1:-300}" '[ "$(cat /sys/kernel/mm/nvm/stats/unscrubbed_pages)" = 0 ]'
+}
+
 # expect_err ERRNO_TEXT FILE VALUE: writing VALUE and a newline (as echo
 # does) in one write(2) fails with that error, and the file is unchanged
 expect_err() {

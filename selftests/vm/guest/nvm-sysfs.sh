@@ -2,11 +2,13 @@
 # The whole /sys/kernel/mm/nvm tree, DAMON-sysfs style: sourced by the nvm
 # and mirror scenarios after lib.sh.  Every file that exists is in the table
 # below with its documented mode (an undocumented file fails), every file of
-# the table whose feature is present exists, read-only files read one
-# number, keyword files take each documented value, nobody (uid 65534) can
-# write nothing and read no physical address, and concurrent writers leave
-# a valid state.  The table follows Documentation/ABI/testing/
-# sysfs-kernel-mm-nvm, which the host test checks.
+# the table whose feature is present exists, read-only files (0444 and
+# 0400) refuse root's writes too, 0444 files read one number, keyword files
+# take each documented value, nobody (uid 65534) can write nothing and read
+# no physical address (0600 and 0400), and concurrent writers leave a valid
+# state.  The table follows Documentation/ABI/testing/sysfs-kernel-mm-nvm,
+# which the host test checks.  mirror/ranges only lists: its writer is in
+# debugfs (/sys/kernel/debug/nvm/mirror/ranges, a test aid, not ABI).
 NVMT=/sys/kernel/mm/nvm
 nvm_sysfs_spec() {
 	cat <<'SPEC'
@@ -24,13 +26,15 @@ stats/alloc_pages 444 num
 stats/alloc_fail 444 num
 stats/alloc_fallback 444 num
 stats/scrubbed_pages 444 num
+stats/unscrubbed_pages 444 num
 stats/online_pages 444 num
 stats/offline_pages 444 num
 stats/offline_migrated_nvm 444 num
 stats/offline_migrated_dram 444 num
 stats/offline_refused 444 num
 stats/badblock_pages 444 num
-mirror/ranges 600 ranges
+stats/poison_cleared_pages 444 num
+mirror/ranges 400 ranges
 mirror/total_pages 444 num
 mirror/free_pages 444 num
 mirror/stats/alloc_pages 444 num
@@ -80,7 +84,7 @@ EOF2
 	return $bad
 }
 
-# read-only files: one decimal number each
+# 0444 files: one decimal number each (mirror/ranges, 0400, lists ranges)
 nvm_sysfs_numbers() {
 	local f bad=0
 	for f in $(find $NVMT -type f -perm 444); do
@@ -89,16 +93,37 @@ nvm_sysfs_numbers() {
 	return $bad
 }
 
-# nobody writes nothing (EACCES) and reads no 0600 file
+# root cannot write a read-only file (0444, 0400) either: EACCES at open
+# (counters move, so nvm_fuzz checks that mirror/ranges stays unchanged)
+nvm_sysfs_read_only() {
+	local f out bad=0
+	for f in $(find $NVMT -type f); do
+		case "$(stat -c %a "$f")" in
+		444|400) ;;
+		*) continue ;;
+		esac
+		if out=$(sh -c "echo 1 > $f" 2>&1); then
+			echo "root wrote $f"; bad=1
+		elif ! echo "$out" | grep -q "Permission denied"; then
+			echo "$f: $out"; bad=1
+		fi
+	done
+	return $bad
+}
+
+# nobody writes nothing (EACCES) and reads no 0600 or 0400 file
 nvm_sysfs_nobody() {
 	local f bad=0
 	for f in $(find $NVMT -type f); do
 		if as_nobody sh -c "echo 1 > $f" 2>/dev/null; then
 			echo "nobody wrote $f"; bad=1
 		fi
-		if [ "$(stat -c %a "$f")" = 600 ] && as_nobody cat "$f" >/dev/null 2>&1; then
-			echo "nobody read $f"; bad=1
-		fi
+		case "$(stat -c %a "$f")" in
+		600|400)
+			if as_nobody cat "$f" >/dev/null 2>&1; then
+				echo "nobody read $f"; bad=1
+			fi ;;
+		esac
 	done
 	return $bad
 }
@@ -139,8 +164,9 @@ nvm_sysfs_concurrent_keywords() {
 	return 1
 }
 
-# four writers add one and the same range at once: exactly one succeeds,
-# the others get EEXIST, the range is listed once and counted once
+# four writers add one and the same range at once to FILE (the debugfs
+# writer): exactly one succeeds, the others get EEXIST, the range is listed
+# once (in FILE and in mirror/ranges) and counted once
 nvm_sysfs_concurrent_ranges() {
 	local file=$1 range=$2 pages=$3 total ok
 	total=$(cat $NVMT/mirror/total_pages)
@@ -152,6 +178,8 @@ nvm_sysfs_concurrent_ranges() {
 	rm -f /tmp/ranges-writer-*
 	[ "$ok" = 1 ] || { echo "$ok writers succeeded"; return 1; }
 	[ "$(grep -cx "$range" "$file")" = 1 ] || { echo "listed $(grep -cx "$range" "$file") times"; return 1; }
+	[ "$(grep -cx "$range" $NVMT/mirror/ranges)" = 1 ] ||
+		{ echo "listed $(grep -cx "$range" $NVMT/mirror/ranges) times in mirror/ranges"; return 1; }
 	[ "$(cat $NVMT/mirror/total_pages)" = $((total + pages)) ] ||
 		{ echo "total_pages $total -> $(cat $NVMT/mirror/total_pages), want +$pages"; return 1; }
 }
@@ -159,8 +187,9 @@ nvm_sysfs_concurrent_ranges() {
 nvm_sysfs_checks() {
 	t_run "every file of /sys/kernel/mm/nvm is documented, with its mode" nvm_sysfs_undocumented
 	t_run "every documented file of the built features exists" nvm_sysfs_missing
-	t_run "every read-only file reads one number" nvm_sysfs_numbers
-	t_run "nobody can write no file (EACCES) nor read a 0600 file" nvm_sysfs_nobody
+	t_run "every 0444 file reads one number" nvm_sysfs_numbers
+	t_run "root cannot write a read-only file (EACCES)" nvm_sysfs_read_only
+	t_run "nobody can write no file (EACCES) nor read a 0600 or 0400 file" nvm_sysfs_nobody
 	t_run "keyword files take every documented value" nvm_sysfs_keywords
 	t_run "concurrent writers of the keyword files leave a valid value" nvm_sysfs_concurrent_keywords
 }

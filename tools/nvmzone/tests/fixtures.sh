@@ -226,14 +226,20 @@ mk_watch()
 
 # mirror_files ROOT: what CONFIG_MEMORY_MIRROR adds to a tree, for the
 # ranges of mirrormem=64M@512M,128M@0x110000000 (the mirror VM) in 4K
-# pages: 192M mirrored, 86.9M free; vm.mirrorable 1 (the default)
+# pages: 192M mirrored, 86.9M free; vm.mirrorable 1 (the default).  The
+# debugfs writer (CONFIG_DEBUG_FS, debugfs mounted) is a hard link to the
+# sysfs list: what is written there is listed, as in the kernel.  Both are
+# 0600, the writer's mode (the kernel's sysfs file is 0400), so that the
+# tests' owner can write when they do not run as root.
 mirror_files()
 {
 	local r="$1" m="$1/sys/kernel/mm/nvm/mirror"
+	local d="$1/sys/kernel/debug/nvm/mirror"
 
-	mkdir -p "$m/stats" "$r/proc/sys/vm"
+	mkdir -p "$m/stats" "$d" "$r/proc/sys/vm"
 	printf '0x20000000 0x4000000\n0x110000000 0x8000000\n' >"$m/ranges"
 	chmod 0600 "$m/ranges"
+	ln "$m/ranges" "$d/ranges"
 	echo 49152 >"$m/total_pages"
 	echo 22246 >"$m/free_pages"
 	echo 1200 >"$m/stats/alloc_pages"

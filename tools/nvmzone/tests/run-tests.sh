@@ -1236,6 +1236,7 @@ test_watch_help()
 # ---- mirror ----
 
 MIR=/sys/kernel/mm/nvm/mirror
+MIRDBG=/sys/kernel/debug/nvm/mirror
 
 test_mirror_list()
 {
@@ -1337,20 +1338,20 @@ test_mirror_add()
 	err_empty
 	# a fake tree's total_pages does not move
 	out_is 'mirrored 0x0000000030000000-0x0000000033ffffff (64M): MirrorTotal 192M -> 192M'
-	file_is "$T/r$MIR/ranges" '0x30000000 0x4000000'
+	file_is "$T/r$MIRDBG/ranges" '0x30000000 0x4000000'
 	# other forms of the same range: suffixes, an aligned END, decimal
 	for a in 768M-832M 0x30000000-0x34000000 805306368-872415231; do
 		mk_mirror "$T/r2"
 		nz mirror add "$a" --sysroot "$T/r2"
 		expect_rc 0
-		file_is "$T/r2$MIR/ranges" '0x30000000 0x4000000'
+		file_is "$T/r2$MIRDBG/ranges" '0x30000000 0x4000000'
 		rm -rf "$T/r2"
 	done
 	# START 0 is written "0"
 	mk_mirror "$T/r2"
 	nz --sysroot "$T/r2" mirror add 0-4M
 	expect_rc 0
-	file_is "$T/r2$MIR/ranges" '0 0x400000'
+	file_is "$T/r2$MIRDBG/ranges" '0 0x400000'
 	out_is 'mirrored 0x0000000000000000-0x00000000003fffff (4M): MirrorTotal 192M -> 192M'
 }
 
@@ -1413,18 +1414,20 @@ test_mirror_add_bad()
 
 test_mirror_add_write_error()
 {
-	local m="$T/r$MIR"
+	local m="$T/r$MIR" d="$T/r$MIRDBG"
 
 	mk_mirror "$T/r"
-	# readable through the link, but nvmzone writes with O_NOFOLLOW: ELOOP
-	mv "$m/ranges" "$m/ranges.real"
-	ln -s ranges.real "$m/ranges"
+	# the debugfs writer is a link: nvmzone writes with O_NOFOLLOW, ELOOP
+	mv "$d/ranges" "$d/ranges.real"
+	ln -s ranges.real "$d/ranges"
 	nz --sysroot "$T/r" mirror add 768M-832M
 	expect_rc 1
 	out_empty
-	err_is "nvmzone: $m/ranges: write '0x30000000 0x4000000': Too many levels of symbolic links"
-	[ "$(cat "$m/ranges.real")" = "$(printf '0x20000000 0x4000000\n0x110000000 0x8000000')" ] ||
+	err_is "nvmzone: $d/ranges: write '0x30000000 0x4000000': Too many levels of symbolic links"
+	[ "$(cat "$m/ranges")" = "$(printf '0x20000000 0x4000000\n0x110000000 0x8000000')" ] ||
 		fail "ranges changed"
+	rm "$d/ranges"
+	mv "$d/ranges.real" "$d/ranges"
 	# a ranges file that cannot be read
 	rm "$m/ranges"
 	mkdir "$m/ranges"
@@ -1436,7 +1439,50 @@ test_mirror_add_write_error()
 	done
 }
 
-# nz_nobody ARGS...: nz as nobody (root: with setpriv), for the 0600 ranges
+# debugfs not mounted (an empty /sys/kernel/debug), or a kernel without
+# CONFIG_DEBUG_FS (none): add says so in one line and writes nothing; list
+# reads the sysfs file and needs no debugfs
+test_mirror_add_no_debugfs()
+{
+	local dbg
+
+	for dbg in /sys/kernel/debug/nvm /sys/kernel/debug; do
+		rm -rf "$T/r"
+		mk_mirror "$T/r"
+		rm -r "$T/r$dbg"
+		snap >"$T/before"
+		nz --sysroot "$T/r" mirror add 768M-832M
+		expect_rc 1
+		out_empty
+		err_is "nvmzone: cannot add a mirrored range: $T/r$MIRDBG/ranges does not exist: debugfs must be mounted (mount -t debugfs none /sys/kernel/debug) and the kernel built with CONFIG_DEBUG_FS"
+		snap >"$T/after"
+		diff -u "$T/before" "$T/after" >&2 || fail "the tree changed"
+		nz --sysroot "$T/r" mirror
+		expect_rc 0
+		err_empty
+		out_has '^0x0000000110000000-0x0000000117ffffff +128M +1 online$'
+	done
+}
+
+# add writes the debugfs file, never the sysfs list, and checks that the
+# list has the range: here a kernel that took the write but lists nothing
+test_mirror_add_not_listed()
+{
+	local m="$T/r$MIR" d="$T/r$MIRDBG"
+
+	mk_mirror "$T/r"
+	rm "$d/ranges"
+	: >"$d/ranges"
+	nz --sysroot "$T/r" mirror add 768M-832M
+	expect_rc 64
+	out_empty
+	err_is "nvmzone: wrote '0x30000000 0x4000000' to $d/ranges, but the range is not listed in $m/ranges"
+	file_is "$d/ranges" '0x30000000 0x4000000'
+	[ "$(cat "$m/ranges")" = "$(printf '0x20000000 0x4000000\n0x110000000 0x8000000')" ] ||
+		fail "the sysfs list was written"
+}
+
+# nz_nobody ARGS...: nz as nobody (root: with setpriv), for the root-only ranges
 nz_nobody()
 {
 	rc=0

@@ -19,7 +19,8 @@ BS=$(block_size)
 
 kpf() { dd if=/proc/kpageflags bs=8 skip=$1 count=1 2>/dev/null | od -An -tu8 | tr -d ' '; }
 kpf_bit() { echo $(( ($(kpf $1) >> $2) & 1 )); }	# 19 HWPOISON, 23 OFFLINE
-bind_nvm() { echo nvm >/sys/bus/dax/devices/$1/kmem_zone && daxctl reconfigure-device -m system-ram --no-online "$1"; }
+# onlined, and through the background scrub (which withholds bad pages)
+bind_nvm() { echo nvm >/sys/bus/dax/devices/$1/kmem_zone && daxctl reconfigure-device -m system-ram --no-online "$1" && scrub_wait; }
 to_devdax() { daxctl reconfigure-device -m devdax -f "$1"; }
 nvm_unmanaged() { echo $(( $(zone_pages 1 NVM present) - $(zone_pages 1 NVM managed) )); }
 
@@ -53,6 +54,7 @@ t_run "declare a page in the first 2 MiB of $daxb bad" \
 u0=$(nvm_unmanaged)
 t_run "$daxb: memmap_on_memory=1, bind to ZONE_NVM" \
 	sh -c "echo 1 > $db/memmap_on_memory && echo nvm > $db/kmem_zone && daxctl reconfigure-device -m system-ram --no-online $daxb"
+t_run "  ... and scrubbed" scrub_wait
 t_eq "$daxb online in ZONE_NVM" "$(dax_blocks $daxb state)/$(dax_blocks $daxb valid_zones)" "online/NVM"
 t_eq "memory$1 has its memmap elsewhere, the others on themselves" \
 	"$(( $(nvm_unmanaged) - u0 ))" "$(( (nbb - 1) * 512 + 1 ))"

@@ -73,6 +73,7 @@ t_eq "$daxa is online in ZONE_NVM" "$(dax_states $daxa)/$(dax_zones $daxa)" "onl
 # no demotion can allocate in ZONE_NVM: such a node is nobody's target
 t_eq "node 1, all ZONE_NVM, is in no memory tier" "$(node_tier 1)" ""
 t_run "node 0 is in a memory tier ($(node_tier 0))" test -n "$(node_tier 0)"
+t_run "the background scrub of $daxa finishes" scrub_wait
 t_eq "present - managed = 0 without memmap_on_memory" \
 	"$(( $(zone_pages 1 NVM present) - $(zone_pages 1 NVM managed) ))" 0
 t_run "back to devdax" daxctl reconfigure-device -m devdax -f "$daxa"
@@ -84,6 +85,7 @@ t_run "kmem_zone=nvm, memmap on the memory: bind $daxb" \
 f3=$(meminfo_kb MemFree 0)
 nbb=$(echo $(dax_range $daxb) | awk '{print $2 - $1 + 1}')
 t_eq "$daxb is online in ZONE_NVM" "$(dax_states $daxb)/$(dax_zones $daxb)" "online/NVM"
+t_run "the background scrub of $daxb finishes" scrub_wait
 t_eq "present - managed = 512 memmap pages per block ($nbb blocks)" \
 	"$(( $(zone_pages 1 NVM present) - $(zone_pages 1 NVM managed) ))" "$((nbb * 512))"
 without=$((f0 - f1)); with=$((f2 - f3))
@@ -113,6 +115,7 @@ t_run "daxctl reconfigure-device --mode=system-ram $daxb (no flags) exits 0" \
 	daxctl reconfigure-device --mode=system-ram "$daxb"
 t_eq "$daxb blocks are online in ZONE_NVM" "$(dax_states $daxb)/$(dax_zones $daxb)" "online/NVM"
 nblk=$(( $(echo $(dax_range $daxa) | awk '{print $2 - $1 + 1}') + $(echo $(dax_range $daxb) | awk '{print $2 - $1 + 1}') ))
+t_run "the background scrub finishes" scrub_wait
 t_run "NVMTotal grew by the devices' blocks ($nblk x $((BS >> 10)) kB)" \
 	test "$(( $(nvm_kb) - nvm0 ))" = "$((nblk * (BS >> 10)))"
 t_eq "MemTotal unchanged ($mem0 kB)" "$(meminfo_kb MemTotal)" "$mem0"
@@ -227,7 +230,8 @@ t_eq "stats/offline_pages = online_pages" "$(stat_of offline_pages)" "$(stat_of 
 dev=/sys/bus/dax/devices/$daxa
 blk=$(dax_range $daxa | cut -d' ' -f1)
 # kmem_as CHOICE: bind kmem with that choice (daxctl does not online)
-kmem_as() { echo "$1" >$dev/kmem_zone && daxctl reconfigure-device -m system-ram --no-online "$daxa"; }
+# bind, and let the background scrub (which withholds bad pages) finish
+kmem_as() { echo "$1" >$dev/kmem_zone && daxctl reconfigure-device -m system-ram --no-online "$daxa" && scrub_wait; }
 to_devdax() { daxctl reconfigure-device -m devdax -f "$daxa"; }
 t_run "kmem_zone=movable: bind $daxa" kmem_as movable
 t_eq "$daxa is online in ZONE_MOVABLE" "$(dax_states $daxa)/$(dax_zones $daxa)" "online/Movable"
@@ -272,8 +276,19 @@ t_eq "nvmzone hotremove --check $daxa: removable (exit 0)" \
 t_run "nvmzone hotremove $daxa" nvmzone hotremove "$daxa"
 t_eq "$daxa is devdax again" "$(daxctl list -d "$daxa" | json_field mode)" devdax
 echo default > $dev/kmem_zone
+scrub0=$(stat_of scrubbed_pages)
+npages=$(( $(echo $(dax_range $daxa) | awk '{print $2 - $1 + 1}') * BS / 4096 ))
+hmib=$((npages / 2 / 256))
 t_run "nvmzone hotadd $daxa --zone nvm" nvmzone hotadd "$daxa" --zone nvm
+# the command returns before the background scrub is done; a strict
+# program may use the memory at once: its faults scrub what they need
+left=$(stat_of unscrubbed_pages)
+t_eq "strict, at once: $hmib MiB placed, all in ZONE_NVM ($left of $npages pages still waited for the scrub)" \
+	"$(echo quit | nvmzone run --strict -- /nvmtest/bin/nvm_hold --no-place $hmib 2>&1)" "ready $((hmib * 256)) $((hmib * 256))"
 t_eq "$daxa is online in ZONE_NVM" "$(dax_states $daxa)/$(dax_zones $daxa)" "online/NVM"
+t_run "the background scrub finishes" scrub_wait
+t_eq "every page of $daxa was scrubbed once" "$(( $(stat_of scrubbed_pages) - scrub0 ))" "$npages"
+t_eq "stats/unscrubbed_pages is 0" "$(stat_of unscrubbed_pages)" 0
 # a placed process fills the device: with offline_fallback=none and no
 # other ZONE_NVM memory, removal cannot succeed and --check says so
 hold_start 200

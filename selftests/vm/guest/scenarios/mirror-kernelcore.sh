@@ -7,6 +7,7 @@
 t_begin
 
 MIR=/sys/kernel/mm/nvm/mirror
+MIRDBG=/sys/kernel/debug/nvm/mirror
 t_run "mirrormem= marked both ranges" \
 	sh -c "dmesg | grep -q 'mirrormem=: \[mem 0x0000000020000000-0x000000002fffffff\] mirrored' &&
 	       dmesg | grep -q 'mirrormem=: \[mem 0x0000000100000000-0x000000010fffffff\] mirrored'"
@@ -18,7 +19,7 @@ t_eq "node 0 has no ZONE_MOVABLE (below 4 GiB)" "$(zone_pages 0 Movable present)
 t_eq "MirrorTotal is 0 (no MIGRATE_MIRROR pageblock)" "$(meminfo_kb MirrorTotal)" 0
 t_eq "no range registered" "$(cat $MIR/ranges)" ""
 t_run "adding a range is refused (EOPNOTSUPP)" \
-	expect_err "Operation not supported" $MIR/ranges "0x30000000 0x400000"
+	expect_err "Operation not supported" $MIRDBG/ranges "0x30000000 0x400000"
 t_run "nvmzone mirror add says kernelcore=mirror" \
 	sh -c "nvmzone mirror add 0x30000000-0x303fffff 2>&1 | grep -q kernelcore=mirror"
 t_run "a 512 MiB load lands in ZONE_MOVABLE too" \

@@ -1,14 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # MIGRATE_MIRROR (mirror.conf): ranges from mirrormem= at boot and from
-# /sys/kernel/mm/nvm/mirror/ranges after boot, in every counter; ordinary
-# loads leave mirrored memory alone; vm.mirrorable decides the last resort,
-# slab and kernel use; bad ranges change nothing; offline and online keep
-# the ranges mirrored.  The KUnit suite memory_mirror checks tagging and
-# __GFP_MIRROR allocations up to exhaustion at boot.
+# the debugfs writer /sys/kernel/debug/nvm/mirror/ranges after boot (the
+# sysfs list /sys/kernel/mm/nvm/mirror/ranges is read-only), in every
+# counter; ordinary loads leave mirrored memory alone; vm.mirrorable
+# decides the last resort, slab and kernel use; bad ranges change nothing;
+# offline and online keep the ranges mirrored.  The KUnit suite
+# memory_mirror checks tagging and __GFP_MIRROR allocations up to
+# exhaustion at boot.
 . /nvmtest/lib.sh
 t_begin
 
 MIR=/sys/kernel/mm/nvm/mirror
+# the writer of ranges: a debugfs test and injection aid (/init mounts debugfs)
+MIRDBG=/sys/kernel/debug/nvm/mirror
 # a /proc/vmstat counter
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 # the sum of a zone counter of /proc/zoneinfo over all zones
@@ -48,7 +52,10 @@ t_run "zoneinfo nr_free_mirror sums to MirrorFree (off by $d kB)" test "${d#-}" 
 t_eq "pagetypeinfo: 288 Mirror pageblocks" "$(mirror_blocks)" 288
 t_run "pagetypeinfo lists Mirror free lists" grep -qE "type +Mirror" /proc/pagetypeinfo
 t_eq "ranges lists both, in bytes" "$(cat $MIR/ranges | tr '\n' ' ')" "0x20000000 0x4000000 0x110000000 0x20000000 "
-t_eq "ranges is 0600" "$(stat -c %a $MIR/ranges)" 600
+t_eq "ranges is 0400" "$(stat -c %a $MIR/ranges)" 400
+t_run "ranges refuses root's write (EACCES, unchanged)" expect_err "Permission denied" $MIR/ranges "0x30000000 0x4000000"
+t_eq "the debugfs writer is 0600" "$(stat -c %a $MIRDBG/ranges)" 600
+t_eq "the debugfs writer lists the same ranges" "$(cat $MIRDBG/ranges)" "$(cat $MIR/ranges)"
 t_eq "total_pages is 0444" "$(stat -c %a $MIR/total_pages)" 444
 t_eq "free_pages is 0444" "$(stat -c %a $MIR/free_pages)" 444
 for f in alloc_pages fallback_pages last_resort_pages; do
@@ -116,19 +123,21 @@ long=$(head -c 5000 /dev/zero | tr '\0' 7)
 for v in "" " " "0x30000000" "0x30000000 0x4000000 1" "zzz 0x400000" "0x30000000 4M" \
 	 "0x30100000 0x400000" "0x30000000 0x100000" "0x30000000 0" "-0x30000000 0x400000" \
 	 "0xffffffffffc00000 0x800000" "0x40000000 0x400000" "0x200000000 0x400000" "$long"; do
-	t_run "ranges refuses '${v:0:26}' (EINVAL, unchanged)" expect_err "Invalid argument" $MIR/ranges "$v"
+	t_run "the writer refuses '${v:0:26}' (EINVAL, unchanged)" expect_err "Invalid argument" $MIRDBG/ranges "$v"
 done
-t_run "ranges refuses an overlap (EEXIST, unchanged)" expect_err "File exists" $MIR/ranges "0x21000000 0x400000"
-t_run "ranges refuses an exact duplicate (EEXIST)" expect_err "File exists" $MIR/ranges "0x110000000 0x20000000"
+t_run "the writer refuses an overlap (EEXIST, unchanged)" expect_err "File exists" $MIRDBG/ranges "0x21000000 0x400000"
+t_run "the writer refuses an exact duplicate (EEXIST)" expect_err "File exists" $MIRDBG/ranges "0x110000000 0x20000000"
 t_eq "total_pages unchanged" "$(cat $MIR/total_pages)" "$total"
+t_eq "ranges unchanged" "$(cat $MIR/ranges | tr '\n' ' ')" "0x20000000 0x4000000 0x110000000 0x20000000 "
 t_run "nobody cannot write ranges (EACCES)" nobody_fails sh -c "echo 0x30000000 0x400000 > $MIR/ranges"
+t_run "nobody cannot write the debugfs writer" nobody_fails sh -c "echo 0x30000000 0x400000 > $MIRDBG/ranges"
 t_run "nobody cannot read ranges (physical addresses)" nobody_fails cat $MIR/ranges
 t_run "nobody cannot write vm.mirrorable" nobody_fails sh -c "echo 0 > /proc/sys/vm/mirrorable"
 t_eq "vm.mirrorable still 1" "$(cat /proc/sys/vm/mirrorable)" 1
 
 # --- a range added after boot ----------------------------------------------
 free=$(meminfo_kb MirrorFree)
-t_run "add 0x30000000 (64 MiB of node 0) after boot" sh -c "echo '0x30000000 0x4000000' > $MIR/ranges"
+t_run "add 0x30000000 (64 MiB of node 0) after boot" sh -c "echo '0x30000000 0x4000000' > $MIRDBG/ranges"
 t_eq "MirrorTotal grew by 64 MiB" "$(meminfo_kb MirrorTotal)" $((589824 + 65536))
 t_eq "node 0 MirrorTotal grew by 64 MiB" "$(meminfo_kb MirrorTotal 0)" $((65536 + 65536))
 t_eq "total_pages grew" "$(cat $MIR/total_pages)" $((147456 + 16384))
@@ -150,7 +159,7 @@ start=$(printf '%#x' $((first * bs)))
 t_run "block $first is online" wait_for 30 "grep -qx online $MEMDIR/memory$first/state"
 t_run "in ZONE_MOVABLE" grep -qx Movable $MEMDIR/memory$first/valid_zones
 total=$(meminfo_kb MirrorTotal)
-t_run "mirror 64 MiB of the new memory at $start" sh -c "echo '$start 0x4000000' > $MIR/ranges"
+t_run "mirror 64 MiB of the new memory at $start" sh -c "echo '$start 0x4000000' > $MIRDBG/ranges"
 t_eq "MirrorTotal grew by 64 MiB" "$(meminfo_kb MirrorTotal)" $((total + 65536))
 t_eq "node 1 MirrorTotal grew by 64 MiB" "$(meminfo_kb MirrorTotal 1)" $((524288 + 65536))
 t_run "offline block $first (holds the range)" sh -c "echo offline > $MEMDIR/memory$first/state"
@@ -192,7 +201,7 @@ t_run "nvmzone status shows MirrorTotal and the policy" \
 . /nvmtest/nvm-sysfs.sh
 nvm_sysfs_checks
 t_run "four concurrent writers of one range: one succeeds, listed and counted once" \
-	nvm_sysfs_concurrent_ranges $NVMT/mirror/ranges "0x3c000000 0x400000" 1024
+	nvm_sysfs_concurrent_ranges $MIRDBG/ranges "0x3c000000 0x400000" 1024
 # 10000 random and adversarial writes to every writable file of the
 # interface (and a few memory block states): nothing invalid accepted,
 # nothing changed by a refused write, and no splat (the harness)
