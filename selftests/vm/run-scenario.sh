@@ -71,7 +71,10 @@ if [ "$mode" = run ]; then
 	initrd=$W/initrd.cpio
 fi
 
-append="console=ttyS0 panic=-1 log_buf_len=8M nvmtest.scenario=$name nvmtest.mode=$mode"
+# nokaslr: the test kernel is relocatable (CONFIG_EFI_STUB), and a randomly
+# placed kernel image can take the memory a scenario's boot parameters name
+# (a mirror-cma run once failed to reserve its cma=32M@1088M-1120M)
+append="console=ttyS0 panic=-1 log_buf_len=8M nokaslr nvmtest.scenario=$name nvmtest.mode=$mode"
 [ "$mode" = shell ] || append+=" loglevel=4"
 [ -z "$inject" ] || append+=" nvmtest.inject=$inject"
 # The debug kernel also poisons free pages and checks the poison when it
