@@ -289,6 +289,12 @@ t_eq "$daxa is online in ZONE_NVM" "$(dax_states $daxa)/$(dax_zones $daxa)" "onl
 t_run "the background scrub finishes" scrub_wait
 t_eq "every page of $daxa was scrubbed once" "$(( $(stat_of scrubbed_pages) - scrub0 ))" "$npages"
 t_eq "stats/unscrubbed_pages is 0" "$(stat_of unscrubbed_pages)" 0
+# the scrub threads start once, one per CPU (at most 16), however many
+# ranges the hot-adds queued: none is started again, no online scrubs inline
+ncpu=$(grep -c '^processor' /proc/cpuinfo)
+[ "$ncpu" -le 16 ] || ncpu=16
+t_eq "one scrub thread per CPU after every hot-add so far (nvm_scrub/N)" \
+	"$(cat /proc/[0-9]*/comm 2>/dev/null | grep -c '^nvm_scrub/')" "$ncpu"
 # a placed process fills the device: with offline_fallback=none and no
 # other ZONE_NVM memory, removal cannot succeed and --check says so
 hold_start 200
