@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Configure and build the VM kernel in build/linux:
-#   tinyconfig + configs/qemu.config + configs/nvm.config [+ configs/debug.config]
+#   tinyconfig + configs/qemu.config + configs/nvm.config
+#   + configs/nvm-test.config [+ configs/debug.config]
 # then check that every option the fragments ask for is in the final .config,
 # because Kconfig silently drops an option whose dependencies are missing.
 #
 # DEBUG=1 builds the debug variant in build/linux-debug, a git worktree of
 # build/linux at its HEAD (commit your work first), so the two kernels do not
 # rebuild each other.  BASE=1 builds the unpatched base (the "base" tag,
-# empty series) with the same VM configuration minus configs/nvm.config in
+# empty series) with the same VM configuration minus configs/nvm.config and
+# configs/nvm-test.config in
 # build/linux-base, for "make bench"; JUMP_LABEL=1 adds CONFIG_JUMP_LABEL=y
 # (configs/jump-label.config) in a tree of its own, suffixed -jl, and O2=1
 # -O2 (configs/o2.config), suffixed -o2.
@@ -17,7 +19,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/build/linux
-frags=("$top/configs/qemu.config" "$top/configs/nvm.config")
+frags=("$top/configs/qemu.config" "$top/configs/nvm.config" "$top/configs/nvm-test.config")
 # EXTRA_CONFIG: one more fragment (used by the harness's own tests);
 # CONFIG_ONLY=1: stop after checking the configuration.
 [ -z "${EXTRA_CONFIG:-}" ] || frags+=("$EXTRA_CONFIG")

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make run: boot the fork in a VM shape.
+# make run: boot the fork in a VM shape; the default, demo, has ZONE_NVM
+# (at boot and hot-added) and mirrored memory in use
+# (selftests/vm/scenarios/demo.conf).
 #   scripts/run.sh SCENARIO ""        interactive shell (or, when stdin is not
 #                                     a terminal, the memory summary)
 #   scripts/run.sh SCENARIO SCRIPT    run SCRIPT in the guest, print its
 #                                     output, exit with its status
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-scenario=${1:-numa}
+scenario=${1:-demo}
 script=${2:-}
 sfx=
 [ -z "${DEBUG:-}" ] || [ "$DEBUG" = 0 ] || sfx=-debug

@@ -10,3 +10,9 @@ echo "== persistent memory"
 ndctl list -N 2>/dev/null | tr -d " \n" | sed "s/},{/}\n{/g; s/^\[//; s/\]$//" | sed "s/^/  /"; echo
 ls /dev/pmem* /dev/dax* 2>/dev/null | sed 's/^/  /'
 true
+# make run's default shape (scenarios/demo.conf): hot-add its NVDIMM into
+# ZONE_NVM, then say what the reader is looking at and what to try
+if [ "${NVMTEST_SCENARIO:-}" = demo ]; then
+	sh /nvmtest/demo.sh
+	true
+fi
