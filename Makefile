@@ -11,6 +11,7 @@
 #   make initramfs        the VM's initramfs
 #   make nvmzone          the nvmzone CLI (tools/nvmzone; make -C tools/nvmzone check runs its tests)
 #   make util-linux       the VM's lsmem and chmem: Debian's util-linux + tools/util-linux/patches
+#   make ndctl            the VM's ndctl and daxctl: Debian's ndctl + tools/ndctl/patches
 #   make check            checkpatch --strict on linux/patches
 #   make bisect [FROM=N]  build every patch of the series on its own (and CONFIG_ZONE_NVM=n)
 #   make bench            the fork against the unpatched base: ratios in build/bench/results.md
@@ -20,11 +21,11 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 DEBUG ?=
-SCENARIO ?= numa
+SCENARIO ?= demo
 RUN ?=
 export DEBUG
 
-.PHONY: all deps tree patches kernel initramfs nvmzone util-linux test test-debug run check bisect bench soak upstream-baseline clean
+.PHONY: all deps tree patches kernel initramfs nvmzone util-linux ndctl test test-debug run check bisect bench soak upstream-baseline clean
 
 all: initramfs nvmzone
 
@@ -33,6 +34,9 @@ nvmzone: deps
 
 util-linux: deps
 	@scripts/util-linux.sh
+
+ndctl: deps
+	@scripts/ndctl.sh
 
 deps:
 	@scripts/deps.sh

@@ -18,6 +18,10 @@ pkgs=(
 	libsmartcols-dev libdaxctl-dev libndctl-dev pkg-config
 	# lsmem and chmem for the VM, from Debian's util-linux source
 	dpkg-dev patch
+	# ndctl and daxctl for the VM, from Debian's ndctl source (scripts/ndctl.sh;
+	# no documentation or libtracefs), and jq for ndctl's own test
+	meson ninja-build libkmod-dev libudev-dev uuid-dev libjson-c-dev libiniparser-dev
+	libkeyutils-dev jq
 	# the upstream mm selftests (migration and ksm_tests link libnuma)
 	libnuma-dev
 )

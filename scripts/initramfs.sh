@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the test VM's initramfs (build/initramfs.cpio, uncompressed newc):
-# busybox-static, bash, the real clients (ndctl, daxctl, setpriv, and lsmem
+# busybox-static, bash, the real clients (setpriv, and ndctl, daxctl, lsmem
 # and chmem patched for ZONE_NVM) with every shared library they load, the
-# kernel's modules, our guest test scripts and kselftest programs, and the
-# upstream memory-hotplug selftest.
+# kernel's modules, our guest test scripts and kselftest programs, the
+# upstream memory-hotplug selftest and ndctl's daxctl test.
 #
 # DEBUG=1 takes the modules from the debug kernel (build/linux-debug), BASE=1
 # from the unpatched base (build/linux-base, for make bench); JUMP_LABEL=1
@@ -69,9 +69,49 @@ copy_prog() {
 		copy_lib "$lib"
 	done
 }
-for p in bash ndctl daxctl setpriv; do
+for p in bash setpriv; do
 	copy_prog "$p"
 done
+# ndctl, daxctl and their libraries that know ZONE_NVM (make ndctl), never
+# the host's: the libraries go where Debian's are, so that the nvmzone CLI
+# loads this libdaxctl too.  ndctl's own test of daxctl comes along, with jq,
+# which it needs.  Only when the pinned Debian source cannot be had
+# (scripts/ndctl.sh exits 2) do the host's ndctl and daxctl go in instead,
+# and the daxctl scenario fails.
+ndrc=0
+"$top/scripts/ndctl.sh" || ndrc=$?
+nd=$top/build/ndctl
+ndlib=$nd/root/usr/lib/$(gcc -print-multiarch)
+case $ndrc in
+0)
+	mkdir -p "$root/lib/$(basename "$ndlib")"
+	for p in ndctl daxctl; do
+		install -m 0755 "$nd/root/usr/bin/$p" "$root/bin/$p"
+		for lib in $(LD_LIBRARY_PATH=$ndlib ldd "$nd/root/usr/bin/$p" | grep -oE '/[^ ]+' || true); do
+			case $lib in
+			"$ndlib"/*) cp -L "$lib" "$root/lib/$(basename "$ndlib")/$(basename "$lib")" ;;
+			*) copy_lib "$lib" ;;
+			esac
+		done
+	done
+	mkdir -p "$root/nvmtest/ndctl"
+	install -m 0755 "$nd/test/daxctl-devices.sh" "$root/nvmtest/ndctl/"
+	install -m 0644 "$nd/test/common" "$root/nvmtest/ndctl/"
+	;;
+2)
+	cat >&2 <<-EOF
+	################################################################
+	initramfs: WARNING: no patched ndctl/daxctl (scripts/ndctl.sh could
+	initramfs: WARNING: not fetch the pinned source): the VM gets the
+	initramfs: WARNING: host's, which do not know ZONE_NVM.
+	################################################################
+	EOF
+	copy_prog ndctl
+	copy_prog daxctl
+	;;
+*) die "cannot build ndctl and daxctl (scripts/ndctl.sh)" ;;
+esac
+copy_prog jq
 # lsmem and chmem that know ZONE_NVM (make util-linux), never the host's.
 "$top/scripts/util-linux.sh" || die "cannot build the patched lsmem and chmem (scripts/util-linux.sh)"
 copy_prog "$top/build/util-linux/bin/lsmem"

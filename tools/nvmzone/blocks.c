@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "nvmzone.h"
 
@@ -49,23 +50,71 @@ struct range {
 	size_t first, last; /* indexes into nz_memblocks.blk */
 };
 
+/* What splits contiguous blocks into ranges (lsmem -S) */
+enum {
+	SPLIT_STATE = 1 << 0,
+	SPLIT_REMOVABLE = 1 << 1,
+	SPLIT_NODE = 1 << 2,
+	SPLIT_ZONES = 1 << 3,
+	SPLIT_ALL = 0xf,
+};
+
+static const struct nz_cmdopt opts[] = {
+	{ NZ_O_ALL, "show every memory block on its own line" },
+	{ NZ_O_SPLIT, NULL },
+	NZ_CMDOPT_OUTPUT,
+	NZ_CMDOPT_END,
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: nvmzone [--sysroot DIR] blocks [options]\n\n"
+		"Usage: nvmzone [options] blocks [options]\n\n"
 		"List the memory blocks of /sys/devices/system/memory; contiguous blocks\n"
-		"with the same state, removability, node and zones are merged into ranges.\n\n"
-		"Options:\n"
-		"     --split            show every memory block on its own line\n");
-	nz_out_help_options(f);
+		"with the same state, removability, node and zones are merged into ranges,\n"
+		"as lsmem does.\n\n"
+		"Options:\n");
+	nz_opts_help(f, opts);
 	nz_out_help(f, coldescs, ARRAY_SIZE(coldescs));
 }
 
-static bool same_range(const struct nz_memblock *a, const struct nz_memblock *b)
+/* -S LIST: the split columns of lsmem, or none.  0 or -1 (printed). */
+static int parse_split(const char *arg, unsigned int *split)
 {
-	return b->index == a->index + 1 && !strcmp(a->state, b->state) &&
-	       !strcmp(a->zones, b->zones) && a->node == b->node &&
-	       a->removable == b->removable;
+	static const struct {
+		int col;
+		unsigned int bit;
+	} bits[] = {
+		{ COL_STATE, SPLIT_STATE },
+		{ COL_REMOVABLE, SPLIT_REMOVABLE },
+		{ COL_NODE, SPLIT_NODE },
+		{ COL_ZONES, SPLIT_ZONES },
+	};
+	static const int nodefault[] = { -1 };
+	struct nz_out o = { .columns = arg };
+	size_t i, k;
+
+	*split = 0;
+	if (!strcasecmp(arg, "none"))
+		return 0;
+	if (nz_out_columns(&o, coldescs, ARRAY_SIZE(coldescs), nodefault) < 0)
+		return -1;
+	/* as lsmem: the other columns split nothing */
+	for (i = 0; i < o.ncols; i++)
+		for (k = 0; k < ARRAY_SIZE(bits); k++)
+			if (o.cols[i] == bits[k].col)
+				*split |= bits[k].bit;
+	return 0;
+}
+
+static bool same_range(const struct nz_memblock *a, const struct nz_memblock *b,
+		       unsigned int split)
+{
+	return b->index == a->index + 1 &&
+	       (!(split & SPLIT_STATE) || !strcmp(a->state, b->state)) &&
+	       (!(split & SPLIT_ZONES) || !strcmp(a->zones, b->zones)) &&
+	       (!(split & SPLIT_NODE) || a->node == b->node) &&
+	       (!(split & SPLIT_REMOVABLE) || a->removable == b->removable);
 }
 
 static int add_range(struct libscols_table *tb, const struct nz_out *o,
@@ -75,13 +124,11 @@ static int add_range(struct libscols_table *tb, const struct nz_out *o,
 				 *l = &mb->blk[r->last];
 	uint64_t start = f->index * mb->block_size;
 	uint64_t end = (l->index + 1) * mb->block_size - 1;
-	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	struct libscols_line *ln = nz_out_line(tb);
 	size_t i;
 
-	if (!ln) {
-		nz_errx("failed to allocate output line");
+	if (!ln)
 		return -1;
-	}
 	for (i = 0; i < o->ncols; i++) {
 		char *s = NULL;
 
@@ -130,39 +177,39 @@ static int add_range(struct libscols_table *tb, const struct nz_out *o,
 
 int cmd_blocks(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		NZ_OUT_LONGOPTS,
-		{ "split", no_argument, NULL, NZ_OPT_SPLIT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct nz_out out = { 0 };
-	struct nz_memblocks mb;
+	struct nz_opts o;
+	struct nz_out *out = &o.out;
+	struct nz_memblocks mb = { 0 };
 	struct libscols_table *tb;
 	uint64_t online = 0, offline = 0;
-	bool split = false;
-	int rc = NZ_EXIT_FAILURE;
+	unsigned int split = SPLIT_ALL;
+	int rc;
 	size_t i;
 
-	rc = nz_out_parse(&out, argc, argv, NZ_OUT_SHORTOPTS "h", longopts,
-			  usage, NZ_OPT_SPLIT, &split, coldescs,
-			  ARRAY_SIZE(coldescs), defcols);
+	rc = nz_opts_parse(&o, argc, argv, opts, 0, usage);
 	if (rc >= 0)
 		return rc;
+	if (o.argc) {
+		nz_usage_errx("unexpected argument: %s", o.argv[0]);
+		return NZ_EXIT_FAILURE;
+	}
+	if (nz_out_columns(out, coldescs, ARRAY_SIZE(coldescs), defcols) < 0 ||
+	    (o.split && parse_split(o.split, &split) < 0))
+		return NZ_EXIT_FAILURE;
 	rc = NZ_EXIT_FAILURE;
 	if (nz_memblocks_read(&mb) < 0)
 		return NZ_EXIT_FAILURE;
 
-	tb = nz_out_table(&out, "memory", coldescs);
+	tb = nz_out_table(out);
 	if (!tb)
 		goto out;
 	for (i = 0; i < mb.n;) {
 		struct range r = { i, i };
 
-		while (!split && r.last + 1 < mb.n &&
-		       same_range(&mb.blk[r.last], &mb.blk[r.last + 1]))
+		while (!o.given[NZ_O_ALL] && r.last + 1 < mb.n &&
+		       same_range(&mb.blk[r.last], &mb.blk[r.last + 1], split))
 			r.last++;
-		if (add_range(tb, &out, &mb, &r) < 0)
+		if (add_range(tb, out, &mb, &r) < 0)
 			goto out_tb;
 		i = r.last + 1;
 	}
@@ -172,13 +219,16 @@ int cmd_blocks(int argc, char **argv)
 		else
 			offline += mb.block_size;
 	}
-	if (nz_out_print(tb) < 0)
+	if (nz_out_print(out, tb, "memory") < 0)
 		goto out_tb;
+	/* each block that could not be read has had its line */
+	if (!mb.n && !mb.failed)
+		nz_errx("no memory blocks");
 
-	if (!out.json && !out.raw) {
-		char *bs = nz_out_size(&out, mb.block_size);
-		char *on = nz_out_size(&out, online);
-		char *off = nz_out_size(&out, offline);
+	if (!out->json && !out->raw) {
+		char *bs = nz_out_size(out, mb.block_size);
+		char *on = nz_out_size(out, online);
+		char *off = nz_out_size(out, offline);
 
 		printf("\nMemory block size:    %s\n"
 		       "Total online memory:  %s\n"
@@ -188,14 +238,10 @@ int cmd_blocks(int argc, char **argv)
 		free(on);
 		free(off);
 	}
-	if (mb.failed && !mb.n) {
-		nz_errx("no memory block could be read");
-	} else if (mb.failed) {
-		nz_warnx("%d memory block(s) could not be read", mb.failed);
-		rc = NZ_EXIT_PARTIAL;
-	} else {
+	if (mb.failed)
+		rc = mb.n ? NZ_EXIT_PARTIAL : NZ_EXIT_FAILURE;
+	else
 		rc = NZ_EXIT_OK;
-	}
 out_tb:
 	scols_unref_table(tb);
 out:

@@ -30,45 +30,50 @@ static const char *const driver_names[] = {
 	[NZ_DAX_DEVDAX] = "device_dax",
 };
 
-static int write_dev(const char *path, const char *dev)
+/* Write @dev to @file (DRIVER/FILE) at @path: "dax0.0: cannot write ..." */
+static int write_dev(const char *path, const char *file, const char *dev)
 {
 	int r = nz_write_file(path, dev);
 
 	if (r < 0) {
-		nz_err_write(path, dev, -r);
+		nz_err_write(dev, file, dev, -r, NULL);
 		return -1;
 	}
 	return 0;
+}
+
+/* @dev's DRIVER/@file, or the bus's drivers/@drv/@file, under the sysroot */
+static int write_driver_file(const char *dev, const char *drv, const char *file)
+{
+	char path[PATH_MAX], rel[64];
+
+	if (drv)
+		snprintf(rel, sizeof(rel), "%s/%s", drv, file);
+	else
+		snprintf(rel, sizeof(rel), "driver/%s", file);
+	if (drv ? !nz_path(path, sizeof(path), DAX_DRIVERS_DIR "/%s", rel) :
+		  !nz_path(path, sizeof(path), DAX_DIR "/%s/%s", dev, rel)) {
+		nz_err_write(dev, rel, dev, ENAMETOOLONG, NULL);
+		return -1;
+	}
+	return write_dev(path, rel, dev);
 }
 
 static int bind_sysfs(const char *dev, enum nz_dax_driver drv)
 {
 	char path[PATH_MAX];
 
-	if (!nz_path(path, sizeof(path), DAX_DIR "/%s/driver", dev))
-		goto toolong;
-	if (nz_exists(path)) {
-		if (!nz_path(path, sizeof(path), DAX_DIR "/%s/driver/remove_id",
-			     dev) ||
-		    write_dev(path, dev) < 0)
-			return -1;
-		if (!nz_path(path, sizeof(path), DAX_DIR "/%s/driver/unbind",
-			     dev) ||
-		    write_dev(path, dev) < 0)
-			return -1;
-	}
-	if (!nz_path(path, sizeof(path), DAX_DRIVERS_DIR "/%s/new_id",
-		     driver_names[drv]) ||
-	    write_dev(path, dev) < 0)
+	if (!nz_path(path, sizeof(path), DAX_DIR "/%s/driver", dev)) {
+		nz_errx("%s: cannot bind: %s", dev, strerror(ENAMETOOLONG));
 		return -1;
-	if (!nz_path(path, sizeof(path), DAX_DRIVERS_DIR "/%s/bind",
-		     driver_names[drv]) ||
-	    write_dev(path, dev) < 0)
+	}
+	if (nz_exists(path) && (write_driver_file(dev, NULL, "remove_id") < 0 ||
+				write_driver_file(dev, NULL, "unbind") < 0))
+		return -1;
+	if (write_driver_file(dev, driver_names[drv], "new_id") < 0 ||
+	    write_driver_file(dev, driver_names[drv], "bind") < 0)
 		return -1;
 	return 0;
-toolong:
-	nz_err("cannot bind dax device", dev, ENAMETOOLONG);
-	return -1;
 }
 
 static int bind_libdaxctl(const char *name, enum nz_dax_driver drv)

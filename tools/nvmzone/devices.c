@@ -15,29 +15,43 @@
 #include "nvmzone.h"
 
 enum {
-	COL_DEVICE,
+	COL_CHARDEV,
 	COL_SIZE,
-	COL_NODE,
+	COL_TARGET_NODE,
+	COL_ALIGN,
 	COL_MODE,
+	COL_MOVABLE,
 	COL_RESOURCE,
 	COL_BLOCKS,
+	COL_ONLINE_MEMBLOCKS,
+	COL_TOTAL_MEMBLOCKS,
 	COL_STATE,
 	COL_ZONES,
 	COL_DRIVER,
 };
 
+/* daxctl list's names where it shows the same thing */
 static const struct nz_coldesc coldescs[] = {
-	[COL_DEVICE] = { "DEVICE", 0, 0, NZ_COL_STR, "dax device name" },
+	[COL_CHARDEV] = { "CHARDEV", 0, 0, NZ_COL_STR, "dax device name",
+			  "DEVICE" },
 	[COL_SIZE] = { "SIZE", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE,
 		       "size of the device" },
-	[COL_NODE] = { "NODE", 0, SCOLS_FL_RIGHT, NZ_COL_NUM,
-		       "target node: the node its memory goes to" },
+	[COL_TARGET_NODE] = { "TARGET_NODE", 0, SCOLS_FL_RIGHT, NZ_COL_NUM,
+			      "the node its memory goes to", "NODE" },
+	[COL_ALIGN] = { "ALIGN", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE,
+			"alignment of its mappings" },
 	[COL_MODE] = { "MODE", 0, 0, NZ_COL_STR,
 		       "devdax, system-ram, unbound, or the driver's name" },
+	[COL_MOVABLE] = { "MOVABLE", 0, SCOLS_FL_RIGHT, NZ_COL_BOOL,
+			  "system-ram: all its online memory is in Movable" },
 	[COL_RESOURCE] = { "RESOURCE", 0, SCOLS_FL_RIGHT, NZ_COL_STR,
 			   "physical start address" },
 	[COL_BLOCKS] = { "BLOCKS", 0, SCOLS_FL_RIGHT, NZ_COL_STR,
 			 "memory blocks of a system-ram device" },
+	[COL_ONLINE_MEMBLOCKS] = { "ONLINE_MEMBLOCKS", 0, SCOLS_FL_RIGHT,
+				   NZ_COL_NUM, "how many of them are online" },
+	[COL_TOTAL_MEMBLOCKS] = { "TOTAL_MEMBLOCKS", 0, SCOLS_FL_RIGHT,
+				  NZ_COL_NUM, "how many of them are present" },
 	[COL_STATE] = { "STATE", 0, 0, NZ_COL_STR,
 			"online, offline or mixed: state of those blocks" },
 	[COL_ZONES] = { "ZONES", 0, 0, NZ_COL_STR, "zones of those blocks" },
@@ -45,26 +59,36 @@ static const struct nz_coldesc coldescs[] = {
 			 "driver the device is bound to" },
 };
 
-static const int defcols[] = { COL_DEVICE, COL_SIZE,  COL_NODE,	 COL_MODE,
-			       COL_BLOCKS, COL_STATE, COL_ZONES, -1 };
+static const int defcols[] = { COL_CHARDEV, COL_SIZE,	COL_TARGET_NODE,
+			       COL_MODE,    COL_BLOCKS, COL_STATE,
+			       COL_ZONES,   -1 };
 
 /* What the memory blocks of a system-ram device are */
 struct daxmem {
 	uint64_t first, last; /* block numbers */
 	size_t nblocks; /* blocks that exist */
+	size_t online; /* of those, online */
+	size_t movable; /* of those, online in Movable */
 	char state[NZ_STATE_LEN];
 	char zones[NZ_ZONES_LEN];
+};
+
+static const struct nz_cmdopt opts[] = {
+	{ NZ_O_ALL, "also show devices of size 0 (region seeds)" },
+	{ NZ_O_IDLE, NULL },
+	NZ_CMDOPT_OUTPUT,
+	NZ_CMDOPT_END,
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: nvmzone [--sysroot DIR] devices [options]\n\n"
+		"Usage: nvmzone [options] devices [options]\n\n"
 		"List the dax devices, their mode (devdax or system-ram) and, for\n"
-		"system-ram, the memory blocks and zones their memory went to.\n\n"
-		"Options:\n"
-		" -a, --all              also show devices of size 0 (region seeds)\n");
-	nz_out_help_options(f);
+		"system-ram, the memory blocks and zones their memory went to.  With\n"
+		"-J, an array of objects, as daxctl list prints it.\n\n"
+		"Options:\n");
+	nz_opts_help(f, opts);
 	nz_out_help(f, coldescs, ARRAY_SIZE(coldescs));
 }
 
@@ -79,6 +103,13 @@ const char *nz_dax_mode(const struct nz_daxdev *d)
 	return d->driver;
 }
 
+/* "dax0.0: cannot read size: REASON"; -1 */
+static int err_dax(const char *name, const char *file, int errnum)
+{
+	nz_errx("%s: cannot read %s: %s", name, file, strerror(errnum));
+	return -1;
+}
+
 int nz_dax_read(const char *name, struct nz_daxdev *d)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 32], link[PATH_MAX];
@@ -88,45 +119,40 @@ int nz_dax_read(const char *name, struct nz_daxdev *d)
 
 	memset(d, 0, sizeof(*d));
 	nz_strlcpy(d->name, name, sizeof(d->name));
-	if (!nz_path(dir, sizeof(dir), DAX_DIR "/%s", name)) {
-		nz_err("cannot read dax device", name, ENAMETOOLONG);
-		return -1;
-	}
+	if (!nz_path(dir, sizeof(dir), DAX_DIR "/%s", name))
+		return err_dax(name, "it", ENAMETOOLONG);
 	snprintf(path, sizeof(path), "%s/size", dir);
 	r = nz_read_u64(path, 10, &d->size);
-	if (r < 0) {
-		nz_err("cannot read dax device size", path, -r);
-		return -1;
-	}
+	if (r < 0)
+		return err_dax(name, "size", -r);
 	snprintf(path, sizeof(path), "%s/target_node", dir);
 	r = nz_read_s64(path, &d->target_node);
 	if (r < 0) {
-		if (r != -ENOENT) {
-			nz_err("cannot read dax device target node", path, -r);
-			return -1;
-		}
+		if (r != -ENOENT)
+			return err_dax(name, "target_node", -r);
 		d->target_node = -1;
 	}
+	snprintf(path, sizeof(path), "%s/align", dir);
+	r = nz_read_u64(path, 10, &d->align);
+	if (r < 0 && r != -ENOENT)
+		return err_dax(name, "align", -r);
 	snprintf(path, sizeof(path), "%s/resource", dir);
 	r = nz_read_u64(path, 16, &d->resource);
 	if (r == -ENOENT) {
 		/* kernels without "resource": the first mapping */
 		snprintf(path, sizeof(path), "%s/mapping0/start", dir);
 		r = nz_read_u64(path, 16, &d->resource);
+		if (r < 0 && r != -ENOENT)
+			return err_dax(name, "mapping0/start", -r);
+	} else if (r < 0) {
+		return err_dax(name, "resource", -r);
 	}
-	if (r == 0)
-		d->have_resource = true;
-	else if (r != -ENOENT) {
-		nz_err("cannot read dax device resource", path, -r);
-		return -1;
-	}
+	d->have_resource = r == 0;
 	snprintf(path, sizeof(path), "%s/driver", dir);
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n < 0) {
-		if (errno != ENOENT) {
-			nz_err("cannot read dax device driver", path, errno);
-			return -1;
-		}
+		if (errno != ENOENT)
+			return err_dax(name, "driver", errno);
 		return 0;
 	}
 	link[n] = '\0';
@@ -172,38 +198,49 @@ static void dax_memory(const struct nz_daxdev *d, const struct nz_memblocks *mb,
 			nz_strlcpy(m->state, "mixed", sizeof(m->state));
 		if (b->zones[0])
 			zones_add(m->zones, sizeof(m->zones), b->zones);
+		if (nz_block_online_p(b)) {
+			m->online++;
+			m->movable += nz_block_in_zone(b, &nz_zone_movable);
+		}
 	}
 }
 
 static int add_dev(struct libscols_table *tb, const struct nz_out *o,
 		   const struct nz_daxdev *d, const struct nz_memblocks *mb)
 {
-	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	struct libscols_line *ln = nz_out_line(tb);
 	bool sysram = !strcmp(d->driver, "kmem");
 	struct daxmem m = { 0 };
 	size_t i;
 
-	if (!ln) {
-		nz_errx("failed to allocate output line");
+	if (!ln)
 		return -1;
-	}
 	if (sysram && mb && d->have_resource && d->size)
 		dax_memory(d, mb, &m);
 	for (i = 0; i < o->ncols; i++) {
 		char *s = NULL;
 
 		switch (o->cols[i]) {
-		case COL_DEVICE:
+		case COL_CHARDEV:
 			s = nz_xstrdup(d->name);
 			break;
 		case COL_SIZE:
 			s = nz_out_size(o, d->size);
 			break;
-		case COL_NODE:
+		case COL_TARGET_NODE:
 			s = nz_xasprintf("%" PRId64, d->target_node);
+			break;
+		case COL_ALIGN:
+			if (d->align)
+				s = nz_out_size(o, d->align);
 			break;
 		case COL_MODE:
 			s = nz_xstrdup(nz_dax_mode(d));
+			break;
+		case COL_MOVABLE:
+			/* as daxctl: of the online memory of a system-ram device */
+			if (m.online)
+				s = nz_out_bool(o, m.movable == m.online);
 			break;
 		case COL_RESOURCE:
 			if (d->have_resource)
@@ -215,6 +252,14 @@ static int add_dev(struct libscols_table *tb, const struct nz_out *o,
 			else if (m.nblocks)
 				s = nz_xasprintf("%" PRIu64 "-%" PRIu64,
 						 m.first, m.last);
+			break;
+		case COL_ONLINE_MEMBLOCKS:
+			if (sysram && mb)
+				s = nz_xasprintf("%zu", m.online);
+			break;
+		case COL_TOTAL_MEMBLOCKS:
+			if (sysram && mb)
+				s = nz_xasprintf("%zu", m.nblocks);
 			break;
 		case COL_STATE:
 			if (m.nblocks)
@@ -243,29 +288,29 @@ static int cmp_names(const void *a, const void *b)
 
 int cmd_devices(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		NZ_OUT_LONGOPTS,
-		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct nz_out out = { 0 };
+	struct nz_opts o;
+	struct nz_out *out = &o.out;
 	struct nz_memblocks mb = { 0 };
 	struct libscols_table *tb = NULL;
 	struct nz_daxdev *devs = NULL;
-	size_t ndevs = 0, alloc = 0, i;
+	size_t ndevs = 0, alloc = 0, idle = 0, i;
 	char path[PATH_MAX];
-	bool all = false, need_blocks = false, have_blocks = false;
-	int failed = 0, rc = NZ_EXIT_FAILURE;
+	bool all, need_blocks = false, have_blocks = false;
+	int failed = 0, rc;
 	struct dirent *de;
 	DIR *dir;
 
-	rc = nz_out_parse(&out, argc, argv, NZ_OUT_SHORTOPTS "ah", longopts,
-			  usage, 'a', &all, coldescs, ARRAY_SIZE(coldescs),
-			  defcols);
+	rc = nz_opts_parse(&o, argc, argv, opts, 0, usage);
 	if (rc >= 0)
 		return rc;
+	if (o.argc) {
+		nz_usage_errx("unexpected argument: %s", o.argv[0]);
+		return NZ_EXIT_FAILURE;
+	}
+	if (nz_out_columns(out, coldescs, ARRAY_SIZE(coldescs), defcols) < 0)
+		return NZ_EXIT_FAILURE;
 	rc = NZ_EXIT_FAILURE;
+	all = o.given[NZ_O_ALL] || o.given[NZ_O_IDLE];
 
 	if (!nz_path(path, sizeof(path), DAX_DIR)) {
 		nz_err("cannot list dax devices", DAX_DIR, ENAMETOOLONG);
@@ -296,8 +341,10 @@ int cmd_devices(int argc, char **argv)
 			failed++;
 			continue;
 		}
-		if (!all && devs[ndevs].size == 0)
+		if (!all && devs[ndevs].size == 0) {
+			idle++;
 			continue;
+		}
 		if (!strcmp(devs[ndevs].driver, "kmem"))
 			need_blocks = true;
 		ndevs++;
@@ -316,14 +363,20 @@ int cmd_devices(int argc, char **argv)
 		}
 	}
 
-	tb = nz_out_table(&out, "devices", coldescs);
+	tb = nz_out_table(out);
 	if (!tb)
 		goto out;
 	for (i = 0; i < ndevs; i++)
-		if (add_dev(tb, &out, &devs[i], have_blocks ? &mb : NULL) < 0)
+		if (add_dev(tb, out, &devs[i], have_blocks ? &mb : NULL) < 0)
 			goto out;
-	if (nz_out_print(tb) < 0)
+	/* an array at the top, as daxctl list prints the devices */
+	if (nz_out_print(out, tb, NULL) < 0)
 		goto out;
+	if (!ndevs && !failed && idle)
+		nz_errx("no dax devices with memory (-a also lists the %zu of size 0)",
+			idle);
+	else if (!ndevs && !failed)
+		nz_errx("no dax devices");
 	if (failed && !ndevs)
 		rc = NZ_EXIT_FAILURE;
 	else

@@ -46,44 +46,54 @@ struct nvmstats {
 	uint64_t online, offline, mig_nvm, mig_dram, refused;
 };
 
+static const struct nz_cmdopt hotadd_opts[] = {
+	{ NZ_O_ZONE, "nvm, movable or normal; default nvm where the\n"
+		     "kernel has ZONE_NVM hot-add (DEVICE/kmem_zone),\n"
+		     "movable elsewhere" },
+	{ NZ_O_NO_ONLINE, "leave the memory blocks offline" },
+	{ NZ_O_FORCE, "go on although auto_online_blocks is not offline" },
+	NZ_CMDOPT_END,
+};
+
+static const struct nz_cmdopt hotremove_opts[] = {
+	{ NZ_O_CHECK, "change nothing: estimate the pages in use from\n"
+		      "/proc/kpageflags and whether they have room\n"
+		      "elsewhere (free ZONE_NVM, and DRAM when\n"
+		      "nvm/offline_fallback is dram)" },
+	NZ_CMDOPT_END,
+};
+
 static void usage_hotadd(FILE *f)
 {
 	fprintf(f,
-		"Usage: nvmzone [--sysroot DIR] hotadd [options] DEVICE\n\n"
+		"Usage: nvmzone [options] hotadd [options] DEVICE\n\n"
 		"Give the memory of dax device DEVICE (daxX.Y) to the page allocator:\n"
 		"bind it to kmem and online its memory blocks into a zone.\n\n"
-		"Options:\n"
-		" -z, --zone <zone>      nvm, movable or normal; default nvm where the\n"
-		"                        kernel has ZONE_NVM hot-add (DEVICE/kmem_zone),\n"
-		"                        movable elsewhere\n"
-		"     --no-online        leave the memory blocks offline\n"
-		" -f, --force            go on although auto_online_blocks is not offline\n"
-		"     --sysroot <dir>    use the /sys and /proc of <dir>\n"
-		" -h, --help             display this help\n\n"
-		"With DEVICE/kmem_zone the zone is written there and kmem onlines the\n"
-		"blocks as it binds the device.  Without it (a stock kernel) the blocks\n"
-		"are onlined here, and auto_online_blocks must be offline: the kernel\n"
-		"would otherwise online them first, into a zone of its choosing.\n\n"
-		"Exit status: 0 all blocks in the wanted state, 1 nothing changed,\n"
-		"64 the device was bound but some blocks are not.\n");
+		"Options:\n");
+	nz_opts_help(f, hotadd_opts);
+	fputs("\nWith DEVICE/kmem_zone the zone is written there for kmem to online the\n"
+	      "blocks as it binds the device, and the old value is written back after.\n"
+	      "Without it (a stock kernel) the blocks are onlined here, and\n"
+	      "auto_online_blocks must be offline: the kernel would otherwise online\n"
+	      "them first, into a zone of its choosing.  An option that does not apply\n"
+	      "is ignored with a warning.\n\n"
+	      "Exit status: 0 all blocks in the wanted state, 1 nothing changed,\n"
+	      "64 the device was bound but some blocks are not.\n",
+	      f);
 }
 
 static void usage_hotremove(FILE *f)
 {
 	fprintf(f,
-		"Usage: nvmzone [--sysroot DIR] hotremove [options] DEVICE\n\n"
+		"Usage: nvmzone [options] hotremove [options] DEVICE\n\n"
 		"Take the memory of dax device DEVICE (daxX.Y) back from the page\n"
 		"allocator: offline its memory blocks, then return it to devdax mode.\n\n"
-		"Options:\n"
-		"     --check            change nothing: estimate the pages in use from\n"
-		"                        /proc/kpageflags and whether they have room\n"
-		"                        elsewhere (free ZONE_NVM, and DRAM when\n"
-		"                        nvm/offline_fallback is dram)\n"
-		"     --sysroot <dir>    use the /sys and /proc of <dir>\n"
-		" -h, --help             display this help\n\n"
-		"Exit status: 0 done (--check: can be removed), 1 nothing changed\n"
-		"(--check: cannot be removed), 64 some blocks offlined but the device\n"
-		"is still system-ram.\n");
+		"Options:\n");
+	nz_opts_help(f, hotremove_opts);
+	fputs("\nExit status: 0 done (--check: can be removed), 1 nothing changed\n"
+	      "(--check: cannot be removed), 64 some blocks offlined but the device\n"
+	      "is still system-ram.\n",
+	      f);
 }
 
 static bool valid_devname(const char *s)
@@ -129,35 +139,36 @@ static bool devmem_has(const struct devmem *dm, uint64_t index)
 /* The ranges of a device: mappingN/start,end, else resource and size */
 static int devmem_ranges(struct devmem *dm)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], file[32];
 	uint64_t start, end;
 	size_t i;
 	int r;
 
 	for (i = 0; i < MAX_RANGES; i++) {
-		if (!nz_path(path, sizeof(path), DAX_DIR "/%s/mapping%zu/start",
-			     dm->dax.name, i))
+		snprintf(file, sizeof(file), "mapping%zu/start", i);
+		if (!nz_path(path, sizeof(path), DAX_DIR "/%s/%s", dm->dax.name,
+			     file))
 			return -ENAMETOOLONG;
 		r = nz_read_u64(path, 16, &start);
 		if (r == -ENOENT)
 			break;
 		if (r == 0) {
-			nz_path(path, sizeof(path),
-				DAX_DIR "/%s/mapping%zu/end", dm->dax.name, i);
+			snprintf(file, sizeof(file), "mapping%zu/end", i);
+			nz_path(path, sizeof(path), DAX_DIR "/%s/%s",
+				dm->dax.name, file);
 			r = nz_read_u64(path, 16, &end);
 		}
 		if (r < 0) {
-			nz_err("cannot read dax device mapping", path, -r);
+			nz_errx("%s: cannot read %s: %s", dm->dax.name, file,
+				strerror(-r));
 			return -1;
 		}
 		devmem_add(dm, start, end);
 	}
 	if (i == 0) {
 		if (!dm->dax.have_resource) {
-			nz_path(path, sizeof(path), DAX_DIR "/%s/resource",
+			nz_errx("%s: cannot tell where its memory is: no resource, no mapping0",
 				dm->dax.name);
-			nz_err("cannot tell where the device's memory is", path,
-			       ENOENT);
 			return -1;
 		}
 		devmem_add(dm, dm->dax.resource,
@@ -178,12 +189,9 @@ static int devmem_read(const char *name, struct devmem *dm)
 			name);
 		return -1;
 	}
-	if (!nz_path(path, sizeof(path), DAX_DIR "/%s", name)) {
-		nz_err("unknown dax device", name, ENAMETOOLONG);
-		return -1;
-	}
-	if (!nz_exists(path)) {
-		nz_err("unknown dax device", path, ENOENT);
+	if (!nz_path(path, sizeof(path), DAX_DIR "/%s", name) ||
+	    !nz_exists(path)) {
+		nz_errx("%s: no such dax device", name);
 		return -1;
 	}
 	if (nz_dax_read(name, &dm->dax) < 0)
@@ -208,16 +216,15 @@ static int devmem_read(const char *name, struct devmem *dm)
 }
 
 /* The one DEVICE operand of hotadd and hotremove, read into @dm. */
-static int device_arg(int argc, char **argv, const char **dev,
+static int device_arg(const struct nz_opts *o, const char **dev,
 		      struct devmem *dm)
 {
-	if (argc - optind != 1) {
-		nz_errx(optind < argc ? "expected one DEVICE" :
+	if (o->argc != 1) {
+		nz_usage_errx(o->argc ? "expected one DEVICE" :
 					"no DEVICE given");
-		fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
 		return -1;
 	}
-	*dev = argv[optind];
+	*dev = o->argv[0];
 	return devmem_read(*dev, dm);
 }
 
@@ -394,16 +401,6 @@ static void stats_read(struct nvmstats *st)
 	st->have = true;
 }
 
-static int read_auto_online(char *buf, size_t len, char *path, size_t plen)
-{
-	ssize_t n;
-
-	if (!nz_path(path, plen, MEMORY_DIR "/auto_online_blocks"))
-		return -ENAMETOOLONG;
-	n = nz_read_file(path, buf, len);
-	return n < 0 ? (int)n : 0;
-}
-
 /*
  * On a kernel without DEVICE/kmem_zone, kmem onlines the new blocks as
  * auto_online_blocks says, before nvmzone sees them: refuse unless
@@ -413,132 +410,166 @@ static int read_auto_online(char *buf, size_t len, char *path, size_t plen)
 static int check_auto_online(const char *dev, bool force)
 {
 	char val[64], path[PATH_MAX];
-	int r;
+	ssize_t r = -ENAMETOOLONG;
 
-	r = read_auto_online(val, sizeof(val), path, sizeof(path));
+	if (nz_path(path, sizeof(path), MEMORY_DIR "/auto_online_blocks"))
+		r = nz_read_file(path, val, sizeof(val));
 	if (r < 0) {
 		/* as daxctl: carry on, the re-read afterwards tells */
-		nz_warnx("cannot read the auto-online policy: %s: %s", path,
-			 strerror(-r));
+		nz_warnx("cannot read auto_online_blocks: %s", strerror(-r));
 		return 0;
 	}
-	if (!strcmp(val, "offline"))
+	if (!strcmp(val, "offline")) {
+		if (force)
+			nz_warnx(
+				"--force is ignored: auto_online_blocks is offline");
 		return 0;
+	}
 	if (force) {
 		nz_warnx(
 			"%s: auto_online_blocks is '%s': the kernel onlines the blocks itself; blocks it puts in another zone are reported",
 			dev, val);
 		return 0;
 	}
-	nz_errx("%s: auto_online_blocks is '%s' (%s): the kernel would online the memory blocks itself as soon as kmem binds the device, in a zone of its own choosing, racing nvmzone",
-		dev, val, path);
-	nz_errx("set it to 'offline' first, or use --force to let the kernel online them");
+	nz_errx("%s: auto_online_blocks is '%s': the kernel would online the memory blocks itself as soon as kmem binds the device, in a zone of its own choosing, racing nvmzone; set it to 'offline' first, or use --force to let the kernel online them",
+		dev, val);
 	return -1;
 }
 
-static int write_kmem_zone(const char *dev, const char *value)
+/*
+ * Write @value to @dev's kmem_zone, for kmem to read when it binds the
+ * device, and say so; @old gets what was there, to write back after.  0,
+ * or -1 (printed).
+ */
+static int set_kmem_zone(const char *dev, const char *value, char *old,
+			 size_t len)
 {
-	char path[PATH_MAX], old[64];
-	ssize_t n;
+	char path[PATH_MAX];
+	ssize_t n = -ENAMETOOLONG;
 	int r;
 
-	nz_path(path, sizeof(path), DAX_DIR "/%s/kmem_zone", dev);
-	n = nz_read_file(path, old, sizeof(old));
+	old[0] = '\0';
+	if (nz_path(path, sizeof(path), DAX_DIR "/%s/kmem_zone", dev))
+		n = nz_read_file(path, old, len);
 	if (n < 0) {
-		nz_err("cannot read the device's kmem zone", path, -n);
+		nz_errx("%s: cannot read kmem_zone: %s", dev, strerror(-n));
+		old[0] = '\0';
 		return -1;
 	}
-	if (!strcmp(old, value))
+	if (!strcmp(old, value)) {
+		old[0] = '\0'; /* nothing to write back */
 		return 0;
+	}
 	r = nz_write_file(path, value);
 	if (r < 0) {
-		nz_err_write(path, value, -r);
+		nz_err_write(dev, "kmem_zone", value, -r, NULL);
+		old[0] = '\0';
 		return -1;
 	}
 	printf("%s: kmem_zone %s -> %s\n", dev, old, value);
 	return 0;
 }
 
+/* Write @old back to @dev's kmem_zone (@now in it).  0, or -1 (printed). */
+static int restore_kmem_zone(const char *dev, const char *old, const char *now)
+{
+	char path[PATH_MAX];
+	int r = -ENAMETOOLONG;
+
+	if (nz_path(path, sizeof(path), DAX_DIR "/%s/kmem_zone", dev))
+		r = nz_write_file(path, old);
+	if (r < 0) {
+		char *hint = nz_xasprintf("(it stays '%s')", now);
+
+		nz_err_write(dev, "kmem_zone", old, -r, hint);
+		free(hint);
+		return -1;
+	}
+	printf("%s: kmem_zone %s -> %s (restored)\n", dev, now, old);
+	return 0;
+}
+
 int cmd_hotadd(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "zone", required_argument, NULL, 'z' },
-		{ "no-online", no_argument, NULL, NZ_OPT_NO_ONLINE },
-		{ "force", no_argument, NULL, 'f' },
-		{ "sysroot", required_argument, NULL, NZ_OPT_SYSROOT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct nz_memblocks before = { 0 }, mid = { 0 }, after = { 0 };
 	const struct nz_zone *z = NULL;
-	bool no_online = false, force = false, bound = false;
-	bool have_kmem_zone, already;
+	bool no_online, force, bound = false, have_kmem_zone, already;
+	char path[PATH_MAX], kmem_old[64] = "";
+	const char *kmem_new = NULL;
 	struct nvmstats st0, st1;
+	struct nz_opts o;
 	struct devmem dm;
-	char path[PATH_MAX];
 	const char *dev;
-	size_t i, total = 0, ok = 0, changed, left = 0;
-	int c, rc = NZ_EXIT_FAILURE;
+	size_t i, total = 0, ok = 0, changed, left = 0, failed = 0;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "z:fh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'z':
-			z = nz_zone_parse(optarg);
-			if (!z)
-				return NZ_EXIT_FAILURE;
-			break;
-		case NZ_OPT_NO_ONLINE:
-			no_online = true;
-			break;
-		case 'f':
-			force = true;
-			break;
-		case NZ_OPT_SYSROOT:
-			if (nz_set_sysroot(optarg) < 0)
-				return NZ_EXIT_FAILURE;
-			break;
-		case 'h':
-			usage_hotadd(stdout);
-			return NZ_EXIT_OK;
-		default:
-			fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
+	rc = nz_opts_parse(&o, argc, argv, hotadd_opts, 0, usage_hotadd);
+	if (rc >= 0)
+		return rc;
+	no_online = o.given[NZ_O_NO_ONLINE];
+	force = o.given[NZ_O_FORCE];
+	if (o.zone) {
+		z = nz_zone_parse(o.zone);
+		if (!z)
 			return NZ_EXIT_FAILURE;
-		}
 	}
-	if (device_arg(argc, argv, &dev, &dm) < 0)
+	if (device_arg(&o, &dev, &dm) < 0)
 		return NZ_EXIT_FAILURE;
-	nz_path(path, sizeof(path), DAX_DIR "/%s/kmem_zone", dev);
-	have_kmem_zone = nz_exists(path);
+	have_kmem_zone =
+		nz_path(path, sizeof(path), DAX_DIR "/%s/kmem_zone", dev) &&
+		nz_exists(path);
+	already = !strcmp(dm.dax.driver, "kmem");
 	if (!z)
 		z = have_kmem_zone ? &nz_zone_nvm : &nz_zone_movable;
-	if (z == &nz_zone_nvm && !have_kmem_zone) {
-		nz_errx("%s: cannot hot-add into ZONE_NVM: this kernel has no ZONE_NVM hot-add (no %s)",
-			dev, path);
+	if (z == &nz_zone_nvm && !have_kmem_zone && !no_online) {
+		nz_errx("%s: cannot hot-add into ZONE_NVM: this kernel has no ZONE_NVM hot-add (the device has no kmem_zone)",
+			dev);
 		return NZ_EXIT_FAILURE;
 	}
+	/* options that change nothing here: say so rather than drop them */
+	if (o.zone && no_online)
+		nz_warnx(
+			"--zone is ignored with --no-online: the blocks stay offline");
+	if (force && already)
+		nz_warnx("--force is ignored: %s is already system-ram", dev);
+	else if (force && have_kmem_zone)
+		nz_warnx(
+			"--force is ignored: kmem onlines the blocks of %s as its kmem_zone says, not as auto_online_blocks does",
+			dev);
 	if (nz_memblocks_read(&before) < 0)
 		return NZ_EXIT_FAILURE;
 	stats_read(&st0);
 
-	already = !strcmp(dm.dax.driver, "kmem");
+	rc = NZ_EXIT_FAILURE;
 	if (already) {
 		printf("%s: already system-ram\n", dev);
 	} else {
 		if (!have_kmem_zone && check_auto_online(dev, force) < 0)
 			goto out;
-		if (have_kmem_zone &&
-		    write_kmem_zone(dev, no_online ? "offline" : z->kmem) < 0)
+		if (have_kmem_zone) {
+			kmem_new = no_online ? "offline" : z->kmem;
+			if (set_kmem_zone(dev, kmem_new, kmem_old,
+					  sizeof(kmem_old)) < 0)
+				goto out;
+		}
+		if (nz_dax_bind(dev, NZ_DAX_KMEM) == 0) {
+			bound = true;
+			printf("%s: bound to kmem (was %s)\n", dev,
+			       nz_dax_mode(&dm.dax));
+		}
+		/* kmem has read it (or failed): leave the device's own choice */
+		if (kmem_old[0] &&
+		    restore_kmem_zone(dev, kmem_old, kmem_new) < 0)
+			failed++;
+		if (!bound)
 			goto out;
-		if (nz_dax_bind(dev, NZ_DAX_KMEM) < 0)
-			goto out;
-		bound = true;
-		printf("%s: bound to kmem (was %s)\n", dev,
-		       nz_dax_mode(&dm.dax));
 	}
 
 	/* Online what is still offline: all of it on a stock kernel */
-	if (nz_memblocks_read(&mid) < 0)
+	if (nz_memblocks_read(&mid) < 0) {
+		rc = NZ_EXIT_PARTIAL;
 		goto out;
+	}
 	for (i = 0; i < mid.n && !no_online; i++)
 		if (devmem_has(&dm, mid.blk[i].index) &&
 		    !nz_block_online_p(&mid.blk[i]))
@@ -547,8 +578,10 @@ int cmd_hotadd(int argc, char **argv)
 		printf("%s: kmem left %zu blocks offline; onlining them into %s\n",
 		       dev, left, z->kname);
 	for (i = 0; i < mid.n && !no_online; i++)
-		if (devmem_has(&dm, mid.blk[i].index))
-			nz_block_online(&mid.blk[i], mid.block_size, z, true);
+		if (devmem_has(&dm, mid.blk[i].index) &&
+		    nz_block_online(&mid.blk[i], mid.block_size, z, true) ==
+			    NZ_BLK_FAILED)
+			failed++;
 
 	/* Re-read, and say what changed */
 	if (nz_memblocks_read(&after) < 0) {
@@ -559,8 +592,10 @@ int cmd_hotadd(int argc, char **argv)
 	if (!changed)
 		printf("%s: no memory block changed\n", dev);
 	report_summary(&dm, &after);
+	/* the ZONE_NVM counter, when the memory was to go there */
 	stats_read(&st1);
-	if (st0.have && st1.have && st1.online >= st0.online)
+	if (z == &nz_zone_nvm && !no_online && st0.have && st1.have &&
+	    st1.online >= st0.online)
 		printf("%s: %" PRIu64 " pages onlined into ZONE_NVM\n", dev,
 		       st1.online - st0.online);
 
@@ -576,13 +611,14 @@ int cmd_hotadd(int argc, char **argv)
 			ok += nz_block_online_p(b) &&
 			      (!nz_block_zone(b) || nz_block_in_zone(b, z));
 	}
+	/* blocks that failed have had their line; the others get one */
 	if (!total)
 		nz_errx("%s: no memory block of the device is present", dev);
-	else if (ok < total)
+	else if (ok < total && !failed)
 		nz_errx("%s: %zu of %zu memory blocks are not %s", dev,
 			total - ok, total,
 			no_online ? "offline" : "online in the wanted zone");
-	if (total && ok == total)
+	if (total && ok == total && !failed)
 		rc = NZ_EXIT_OK;
 	else
 		rc = bound || changed ? NZ_EXIT_PARTIAL : NZ_EXIT_FAILURE;
@@ -823,49 +859,30 @@ static int check_removable(const struct devmem *dm,
 
 int cmd_hotremove(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "check", no_argument, NULL, NZ_OPT_CHECK },
-		{ "sysroot", required_argument, NULL, NZ_OPT_SYSROOT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct nz_memblocks before = { 0 }, mid = { 0 }, after = { 0 };
-	size_t i, done = 0, failed = 0, still = 0;
+	size_t i, done = 0, failed = 0, still = 0, nvm = 0;
 	struct nvmstats st0, st1;
-	bool check = false;
+	struct nz_opts o;
 	struct devmem dm;
 	const char *dev;
-	int c, rc = NZ_EXIT_FAILURE;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case NZ_OPT_CHECK:
-			check = true;
-			break;
-		case NZ_OPT_SYSROOT:
-			if (nz_set_sysroot(optarg) < 0)
-				return NZ_EXIT_FAILURE;
-			break;
-		case 'h':
-			usage_hotremove(stdout);
-			return NZ_EXIT_OK;
-		default:
-			fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
-			return NZ_EXIT_FAILURE;
-		}
-	}
-	if (device_arg(argc, argv, &dev, &dm) < 0)
+	rc = nz_opts_parse(&o, argc, argv, hotremove_opts, 0, usage_hotremove);
+	if (rc >= 0)
+		return rc;
+	rc = NZ_EXIT_FAILURE;
+	if (device_arg(&o, &dev, &dm) < 0)
 		return NZ_EXIT_FAILURE;
 	if (strcmp(dm.dax.driver, "kmem")) {
 		printf("%s: not system-ram (mode %s): nothing to remove\n", dev,
 		       nz_dax_mode(&dm.dax));
-		if (check)
+		if (o.given[NZ_O_CHECK])
 			printf("%s: can be removed\n", dev);
 		return NZ_EXIT_OK;
 	}
 	if (nz_memblocks_read(&before) < 0)
 		return NZ_EXIT_FAILURE;
-	if (check) {
+	if (o.given[NZ_O_CHECK]) {
 		rc = check_removable(&dm, &before);
 		goto out;
 	}
@@ -876,6 +893,7 @@ int cmd_hotremove(int argc, char **argv)
 
 		if (!devmem_has(&dm, b.index))
 			continue;
+		nvm += nz_block_in_zone(&b, &nz_zone_nvm);
 		switch (nz_block_offline(&b, before.block_size, true)) {
 		case NZ_BLK_DONE:
 			done++;
@@ -911,8 +929,9 @@ int cmd_hotremove(int argc, char **argv)
 			printf("%s: no memory block changed\n", dev);
 		report_summary(&dm, &after);
 	}
+	/* the ZONE_NVM counters, when some of its memory was in ZONE_NVM */
 	stats_read(&st1);
-	if (st0.have && st1.have)
+	if (nvm && st0.have && st1.have)
 		printf("%s: ZONE_NVM offlining moved %" PRIu64
 		       " pages into other ZONE_NVM memory and %" PRIu64
 		       " into DRAM; %" PRIu64 " attempts refused\n",

@@ -42,7 +42,7 @@ static int block_node(const char *dir)
 	return node;
 }
 
-/* Returns 0, or -1 with a warning printed */
+/* Returns 0, or -1 with an error printed ("memory40: cannot read state") */
 static int read_block(const char *name, struct nz_memblock *b)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 32];
@@ -52,7 +52,7 @@ static int read_block(const char *name, struct nz_memblock *b)
 
 	memset(b, 0, sizeof(*b));
 	if (!nz_path(dir, sizeof(dir), MEMORY_DIR "/%s", name)) {
-		nz_err("cannot read memory block", name, ENAMETOOLONG);
+		nz_errx("%s: cannot read: %s", name, strerror(ENAMETOOLONG));
 		return -1;
 	}
 	b->index = strtoull(name + 6, &end, 10);
@@ -61,12 +61,12 @@ static int read_block(const char *name, struct nz_memblock *b)
 	if (n == 0)
 		b->index = v;
 	else if (n != -ENOENT)
-		nz_err("cannot read memory block index", path, -n);
+		nz_errx("%s: cannot read phys_index: %s", name, strerror(-n));
 
 	snprintf(path, sizeof(path), "%s/state", dir);
 	n = nz_read_file(path, b->state, sizeof(b->state));
 	if (n < 0) {
-		nz_err("cannot read memory block state", path, -n);
+		nz_errx("%s: cannot read state: %s", name, strerror(-n));
 		return -1;
 	}
 
@@ -75,7 +75,8 @@ static int read_block(const char *name, struct nz_memblock *b)
 	n = nz_read_file(path, b->zones, sizeof(b->zones));
 	if (n < 0) {
 		if (n != -ENOENT) {
-			nz_err("cannot read memory block zones", path, -n);
+			nz_errx("%s: cannot read valid_zones: %s", name,
+				strerror(-n));
 			return -1;
 		}
 		b->zones[0] = '\0';

@@ -83,11 +83,16 @@ struct cover {
 	size_t nnodes;
 };
 
+static const struct nz_cmdopt opts[] = {
+	NZ_CMDOPT_OUTPUT,
+	NZ_CMDOPT_END,
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: nvmzone [--sysroot DIR] mirror [list] [options]\n"
-		"       nvmzone [--sysroot DIR] mirror add RANGE\n\n"
+		"Usage: nvmzone [options] mirror [list] [options]\n"
+		"       nvmzone [options] mirror add RANGE\n\n"
 		"Mirrored memory (MIGRATE_MIRROR).  list (the default) shows the ranges\n"
 		"registered in /sys/kernel/mm/nvm/mirror/ranges, by mirrormem= at boot or\n"
 		"added since, with the node and state of the memory blocks under them, and\n"
@@ -100,7 +105,7 @@ static void usage(FILE *f)
 		"           suffix, multiples of 4M; END is the last byte (0x33ffffff)\n"
 		"           or, aligned, the first after (768M-832M)\n\n"
 		"Options of list:\n");
-	nz_out_help_options(f);
+	nz_opts_help(f, opts);
 	nz_out_help(f, coldescs, ARRAY_SIZE(coldescs));
 	fputs("\nRanges are never removed: they describe the hardware, and stay listed\n"
 	      "(offline, absent) when their memory is offlined or removed.\n\n"
@@ -312,14 +317,12 @@ static char *range_name(uint64_t start, uint64_t size)
 static int add_line(struct libscols_table *tb, const struct nz_out *o,
 		    const struct nz_memblocks *mb, const struct mrange *r)
 {
-	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	struct libscols_line *ln = nz_out_line(tb);
 	struct cover c;
 	size_t i;
 
-	if (!ln) {
-		nz_errx("failed to allocate output line");
+	if (!ln)
 		return -1;
-	}
 	range_cover(mb, r->start, r->size, &c);
 	for (i = 0; i < o->ncols; i++) {
 		char *s = NULL;
@@ -391,20 +394,21 @@ static int mirror_list(const struct nz_out *o)
 		return NZ_EXIT_FAILURE;
 	if (nz_memblocks_read(&mb) < 0)
 		goto out;
-	tb = nz_out_table(o, "mirror", coldescs);
+	tb = nz_out_table(o);
 	if (!tb)
 		goto out;
 	for (i = 0; i < mr.n; i++)
 		if (add_line(tb, o, &mb, &mr.r[i]) < 0)
 			goto out;
-	if (nz_out_print(tb) < 0)
+	if (nz_out_print(o, tb, "mirror") < 0)
 		goto out;
+	/* bad lines and blocks that could not be read have had their line */
+	if (!mr.n && !mr.bad)
+		nz_errx("no mirrored ranges");
 	partial = mr.bad || mb.failed;
 	/* The summary is for people: not with -n, -J or -r */
 	if (!o->noheadings && !o->json && !o->raw && print_summary(o) < 0)
 		partial = true;
-	if (mb.failed)
-		nz_warnx("%d memory block(s) could not be read", mb.failed);
 	rc = partial ? NZ_EXIT_PARTIAL : NZ_EXIT_OK;
 out:
 	scols_unref_table(tb);
@@ -437,48 +441,52 @@ static bool listed(const struct mranges *mr, uint64_t start, uint64_t size)
 }
 
 /* Why the kernel said EINVAL: the state of the memory blocks under it */
-static void hint_einval(uint64_t start, uint64_t size)
+static char *hint_einval(uint64_t start, uint64_t size)
 {
 	struct nz_memblocks mb;
 	struct cover c;
-	char *asz = nz_size_human(MIRROR_ALIGN);
+	char *asz = nz_size_human(MIRROR_ALIGN), *hint;
 
-	nz_errx("the range must be online memory outside ZONE_NVM and CMA, START and LENGTH multiples of %s",
-		asz);
-	free(asz);
-	if (nz_memblocks_read(&mb) < 0)
-		return;
+	if (nz_memblocks_read(&mb) < 0) {
+		hint = nz_xasprintf(
+			"(the range must be online memory outside ZONE_NVM and CMA, START and LENGTH multiples of %s)",
+			asz);
+		free(asz);
+		return hint;
+	}
 	range_cover(&mb, start, size, &c);
-	nz_errx("its memory blocks %" PRIu64 "-%" PRIu64
-		" are %s%s (see 'nvmzone blocks')",
-		c.first, c.last, cover_state(&c),
+	hint = nz_xasprintf(
+		"(the range must be online memory outside ZONE_NVM and CMA, START and LENGTH multiples of %s; its memory blocks %" PRIu64
+		"-%" PRIu64 " are %s%s: see 'nvmzone blocks')",
+		asz, c.first, c.last, cover_state(&c),
 		c.nvm ? ", some in ZONE_NVM" : "");
 	nz_memblocks_free(&mb);
+	free(asz);
+	return hint;
 }
 
-/* What the kernel's refusal @errnum means (see ranges_store()) */
-static void hint_write(int errnum, uint64_t start, uint64_t size,
-		       const struct mranges *before)
+/* What the kernel's refusal @errnum means (see ranges_store()), or NULL */
+static char *hint_write(int errnum, uint64_t start, uint64_t size,
+			const struct mranges *before)
 {
 	switch (errnum) {
 	case EEXIST:
-		nz_errx("the range overlaps a registered mirrored range (see 'nvmzone mirror')");
-		break;
+		return nz_xstrdup(
+			"(the range overlaps a registered mirrored range: see 'nvmzone mirror')");
 	case EINVAL:
-		hint_einval(start, size);
-		break;
+		return hint_einval(start, size);
 	case EOPNOTSUPP:
-		nz_errx("the kernel was booted with kernelcore=mirror: mirrored memory is its own zones, MIGRATE_MIRROR is not used");
-		break;
+		return nz_xstrdup(
+			"(the kernel was booted with kernelcore=mirror: mirrored memory is its own zones, MIGRATE_MIRROR is not used)");
 	case ENOSPC:
-		nz_errx("the kernel holds at most 64 mirrored ranges, and %zu are registered",
+		return nz_xasprintf(
+			"(the kernel holds at most 64 mirrored ranges, and %zu are registered)",
 			before->n);
-		break;
 	case EACCES:
 	case EPERM:
-		nz_errx("adding a mirrored range needs root");
-		break;
+		return nz_xstrdup("(adding a mirrored range needs root)");
 	}
+	return NULL;
 }
 
 static int mirror_add(const char *arg)
@@ -525,8 +533,10 @@ static int mirror_add(const char *arg)
 		goto out_name;
 	}
 	if (r < 0) {
-		nz_err_write(path, value, -r);
-		hint_write(-r, start, size, &before);
+		char *hint = hint_write(-r, start, size, &before);
+
+		nz_err_write(NULL, path, value, -r, hint);
+		free(hint);
 		goto out_name;
 	}
 
@@ -559,57 +569,41 @@ out:
 
 int cmd_mirror(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		NZ_OUT_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct nz_out out = { 0 };
-	bool outopts = false;
+	struct nz_opts o;
 	const char *verb;
-	int c, rc;
+	int i, rc;
 
-	while ((c = getopt_long(argc, argv, NZ_OUT_SHORTOPTS "h", longopts,
-				NULL)) != -1) {
-		if (nz_out_option(&out, c, optarg, &rc)) {
-			if (rc < 0)
-				return NZ_EXIT_FAILURE;
-			outopts |= c != NZ_OPT_SYSROOT;
-			continue;
-		}
-		if (c == 'h') {
-			usage(stdout);
-			return NZ_EXIT_OK;
-		}
-		fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
-		return NZ_EXIT_FAILURE;
-	}
-	verb = optind < argc ? argv[optind++] : "list";
+	rc = nz_opts_parse(&o, argc, argv, opts, 0, usage);
+	if (rc >= 0)
+		return rc;
+	verb = o.argc ? o.argv[0] : "list";
 	if (!strcmp(verb, "list")) {
-		if (optind < argc) {
-			nz_errx("unexpected argument: %s", argv[optind]);
+		if (o.argc > 1) {
+			nz_usage_errx("unexpected argument: %s", o.argv[1]);
 			return NZ_EXIT_FAILURE;
 		}
-		if (nz_out_columns(&out, coldescs, ARRAY_SIZE(coldescs),
+		if (nz_out_columns(&o.out, coldescs, ARRAY_SIZE(coldescs),
 				   defcols) < 0)
 			return NZ_EXIT_FAILURE;
-		return mirror_list(&out);
+		return mirror_list(&o.out);
 	}
 	if (strcmp(verb, "add")) {
-		nz_errx("unknown mirror command: %s (expected list or add)",
+		nz_usage_errx(
+			"unknown mirror command: %s (expected list or add)",
 			verb);
-		fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
 		return NZ_EXIT_FAILURE;
 	}
-	if (outopts) {
-		nz_errx("add takes no output option (-o, -J, -r, -n, -b)");
+	for (i = NZ_O_OUTPUT; i <= NZ_O_BYTES; i++) {
+		if (o.given[i]) {
+			nz_usage_errx(
+				"add takes no output option (-o, -J, -r, -n, -b)");
+			return NZ_EXIT_FAILURE;
+		}
+	}
+	if (o.argc != 2) {
+		nz_usage_errx(o.argc > 2 ? "expected one RANGE" :
+					   "no RANGE given");
 		return NZ_EXIT_FAILURE;
 	}
-	if (argc - optind != 1) {
-		nz_errx(optind < argc ? "expected one RANGE" :
-					"no RANGE given");
-		fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
-		return NZ_EXIT_FAILURE;
-	}
-	return mirror_add(argv[optind]);
+	return mirror_add(o.argv[1]);
 }

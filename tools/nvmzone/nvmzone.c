@@ -16,51 +16,59 @@ struct nz_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary;
-	const char *later; /* not implemented yet: the work that adds it */
 };
 
 static int cmd_help(int argc, char **argv);
 
 static const struct nz_cmd commands[] = {
-	{ "status", cmd_status, "zones per node, NVMTotal/NVMFree (default)",
-	  NULL },
-	{ "blocks", cmd_blocks, "memory blocks, their state, node and zone",
-	  NULL },
-	{ "devices", cmd_devices, "dax devices, their mode and memory", NULL },
+	{ "status", cmd_status, "zones per node, NVMTotal/NVMFree (default)" },
+	{ "blocks", cmd_blocks, "memory blocks, their state, node and zone" },
+	{ "devices", cmd_devices, "dax devices, their mode and memory" },
 	{ "online", cmd_online,
-	  "online memory blocks into a zone (ZONE_NVM too)", NULL },
-	{ "offline", cmd_offline, "offline memory blocks", NULL },
-	{ "hotadd", cmd_hotadd, "bind a dax device to kmem, online its memory",
-	  NULL },
+	  "online memory blocks into a zone (ZONE_NVM too)" },
+	{ "offline", cmd_offline, "offline memory blocks" },
+	{ "hotadd", cmd_hotadd,
+	  "bind a dax device to kmem, online its memory" },
 	{ "hotremove", cmd_hotremove,
-	  "offline a dax device's memory, return it to devdax", NULL },
-	{ "get", cmd_get, "print vm.* sysctls and nvm/* knobs", NULL },
-	{ "set", cmd_set, "write a vm.* sysctl or nvm/* knob", NULL },
-	{ "help", cmd_help, "show this help, or a command's", NULL },
-	{ "mirror", cmd_mirror, "list mirrored memory ranges, add one", NULL },
-	{ "watch", cmd_watch, "follow the ZONE_NVM counters over time", NULL },
-	{ "run", cmd_run, "run a program with its memory in ZONE_NVM", NULL },
+	  "offline a dax device's memory, return it to devdax" },
+	{ "get", cmd_get, "print vm.* sysctls and nvm/* knobs" },
+	{ "set", cmd_set, "write vm.* sysctls or nvm/* knobs" },
+	{ "help", cmd_help, "show this help, or a command's" },
+	{ "mirror", cmd_mirror, "list mirrored memory ranges, add one" },
+	{ "watch", cmd_watch, "follow the ZONE_NVM counters over time" },
+	{ "run", cmd_run, "run a program with its memory in ZONE_NVM" },
+};
+
+/* What may come before the command: it is passed on to the command */
+static const struct nz_cmdopt global_opts[] = {
+	NZ_CMDOPT_OUTPUT,
+	{ NZ_O_ALL, "" },
+	{ NZ_O_VERSION, NULL },
+	NZ_CMDOPT_END,
 };
 
 static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "Usage: nvmzone [--sysroot DIR] [COMMAND] [options]\n\n"
+	fprintf(f, "Usage: nvmzone [options] [COMMAND] [options]\n\n"
 		   "Look at and tune ZONE_NVM and the other memory zones.\n\n"
 		   "Commands:\n");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-10s %s%s\n", commands[i].name,
-			commands[i].summary,
-			commands[i].fn ? "" : " (not implemented yet)");
-	fprintf(f,
-		"\nGlobal options:\n"
-		"     --sysroot <dir>    use the /sys and /proc of <dir> (also after COMMAND)\n"
-		" -h, --help             display this help\n"
-		" -V, --version          display the version\n\n"
-		"Without a COMMAND, or with only options, 'status' runs.\n"
-		"'nvmzone COMMAND --help' describes a command's options and columns.\n\n"
-		"Exit status: 0 success, 1 failure, 64 partial success.\n");
+		fprintf(f, "  %-10s %s\n", commands[i].name,
+			commands[i].summary);
+	fputs("\nGlobal options:\n", f);
+	nz_opts_help(f, (const struct nz_cmdopt[]){ { NZ_O_SYSROOT, NULL },
+						    { NZ_O_HELP, NULL },
+						    { NZ_O_VERSION, NULL },
+						    { -1, NULL } });
+	fputs("\n--sysroot and -h may come after COMMAND too, and the options of COMMAND\n"
+	      "-o, -J, -r, -n, -b and -a before it: 'nvmzone -J status' is\n"
+	      "'nvmzone status -J'.\n"
+	      "Without a COMMAND, or with only options, 'status' runs.\n"
+	      "'nvmzone COMMAND --help' describes a command's options and columns.\n\n"
+	      "Exit status: 0 success, 1 failure, 64 partial success.\n",
+	      f);
 }
 
 static const struct nz_cmd *find_cmd(const char *name)
@@ -77,90 +85,81 @@ static char progbuf[64];
 
 static int run_cmd(const struct nz_cmd *cmd, int argc, char **argv)
 {
+	/* messages about options and operands name "nvmzone <command>" */
 	snprintf(progbuf, sizeof(progbuf), "nvmzone %s", cmd->name);
 	nz_cmd_prog = progbuf;
-	if (!cmd->fn) {
-		nz_errx("%s: not implemented yet; it comes with %s", cmd->name,
-			cmd->later);
-		return NZ_EXIT_FAILURE;
-	}
-	/* getopt messages name "nvmzone <command>" */
-	argv[0] = progbuf;
-	optind = 1;
 	return cmd->fn(argc, argv);
 }
 
 static int cmd_help(int argc, char **argv)
 {
+	static const struct nz_cmdopt help_opts[] = { { NZ_O_HELP, NULL },
+						      { -1, NULL } };
 	const struct nz_cmd *cmd;
 	char *hargv[] = { NULL, "--help", NULL };
+	struct nz_opts o;
+	int rc;
 
-	if (argc < 2) {
+	rc = nz_opts_parse(&o, argc, argv, help_opts, 0, usage);
+	if (rc >= 0)
+		return rc;
+	if (o.argc > 1) {
+		nz_usage_errx("expected at most one command");
+		return NZ_EXIT_FAILURE;
+	}
+	if (!o.argc || !strcmp(o.argv[0], "help")) {
 		usage(stdout);
 		return NZ_EXIT_OK;
 	}
-	if (argc > 2) {
-		nz_errx("expected at most one command");
-		return NZ_EXIT_FAILURE;
-	}
-	cmd = find_cmd(argv[1]);
+	cmd = find_cmd(o.argv[0]);
 	if (!cmd) {
-		nz_errx("unknown command: %s", argv[1]);
+		nz_usage_errx("unknown command: %s", o.argv[0]);
 		return NZ_EXIT_FAILURE;
 	}
-	if (!cmd->fn || cmd->fn == cmd_help) {
-		usage(stdout);
-		return NZ_EXIT_OK;
-	}
-	hargv[0] = progbuf;
+	hargv[0] = o.argv[0];
 	return run_cmd(cmd, 2, hargv);
 }
 
 int main(int argc, char **argv)
 {
-	static char *default_argv[] = { "status", NULL };
-	const struct nz_cmd *cmd;
-	int i = 1;
+	const struct nz_cmd *cmd = find_cmd("status");
+	struct nz_opts o;
+	char **cargv;
+	int nglobal, rest, cargc = 0, i, rc;
 
-	/* Global options, up to the command (or the first other option) */
-	while (i < argc && argv[i][0] == '-') {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--sysroot") || !strncmp(a, "--sysroot=", 10)) {
-			const char *dir = a[9] == '=' ? a + 10 : argv[i + 1];
-
-			if (!dir) {
-				nz_errx("option '--sysroot' requires an argument");
-				return NZ_EXIT_FAILURE;
-			}
-			if (nz_set_sysroot(dir) < 0)
-				return NZ_EXIT_FAILURE;
-			i += a[9] == '=' ? 1 : 2;
-		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
-			return NZ_EXIT_OK;
-		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
-			printf("nvmzone %s\n", NVMZONE_VERSION);
-			return NZ_EXIT_OK;
-		} else if (!strcmp(a, "--")) {
-			i++;
-			break;
-		} else {
-			break; /* an option of the default command */
+	/* The options before COMMAND: -h and -V here, the rest passed on */
+	rc = nz_opts_parse(&o, argc, argv, global_opts, NZ_OPTS_STOP, usage);
+	if (rc >= 0)
+		return rc;
+	if (o.given[NZ_O_VERSION]) {
+		printf("nvmzone %s\n", NVMZONE_VERSION);
+		return NZ_EXIT_OK;
+	}
+	nglobal = argc - o.argc - 1;
+	/* "--" ended them: the command does not get it */
+	if (nglobal > 0 && !strcmp(argv[nglobal], "--"))
+		nglobal--;
+	rest = o.argc;
+	if (o.argc > 0) {
+		cmd = find_cmd(o.argv[0]);
+		if (!cmd) {
+			nz_usage_errx("unknown command: %s", o.argv[0]);
+			return NZ_EXIT_FAILURE;
 		}
+		rest--;
 	}
-
-	if (i >= argc)
-		return run_cmd(find_cmd("status"), 1, default_argv);
-	if (argv[i][0] == '-') {
-		/* "nvmzone -J": options of status; argv[i - 1] becomes its argv[0] */
-		return run_cmd(find_cmd("status"), argc - i + 1, argv + i - 1);
-	}
-	cmd = find_cmd(argv[i]);
-	if (!cmd) {
-		nz_errx("unknown command: %s", argv[i]);
-		fprintf(stderr, "Try 'nvmzone --help'.\n");
+	/* COMMAND, the options before it, then what follows it */
+	cargv = calloc(nglobal + rest + 2, sizeof(*cargv));
+	if (!cargv) {
+		nz_errx("out of memory");
 		return NZ_EXIT_FAILURE;
 	}
-	return run_cmd(cmd, argc - i, argv + i);
+	cargv[cargc++] = (char *)cmd->name;
+	for (i = 1; i <= nglobal; i++)
+		cargv[cargc++] = argv[i];
+	for (i = o.argc - rest; i < o.argc; i++)
+		cargv[cargc++] = o.argv[i];
+	rc = run_cmd(cmd, cargc, cargv);
+	free(cargv);
+	return rc;
 }

@@ -14,7 +14,7 @@
 #include <getopt.h>
 #include <libsmartcols.h>
 
-#define NVMZONE_VERSION "0.1"
+#define NVMZONE_VERSION "0.2"
 
 /* Exit codes, documented in nvmzone.8 */
 #define NZ_EXIT_OK 0
@@ -25,14 +25,6 @@
 #define NZ_EXIT_ENOENT 127
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Long-only option values */
-enum {
-	NZ_OPT_SYSROOT = 0x100,
-	NZ_OPT_SPLIT,
-	NZ_OPT_NO_ONLINE,
-	NZ_OPT_CHECK,
-};
 
 #define MEMORY_DIR "/sys/devices/system/memory"
 #define DAX_DIR "/sys/bus/dax/devices"
@@ -60,6 +52,11 @@ void nz_vmsg(const char *prog, const char *tag, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 void nz_errx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void nz_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * A usage error, in one line: "nvmzone CMD: MESSAGE (see 'nvmzone CMD
+ * --help')".
+ */
+void nz_usage_errx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Read a whole (small) file into @buf, NUL-terminated, trailing newlines
@@ -85,8 +82,13 @@ bool nz_exists(const char *path);
  * write(), as chmem and libdaxctl do.  Returns 0 or -errno.
  */
 int nz_write_file(const char *path, const char *value);
-/* "nvmzone: FILE: write 'VALUE': REASON" */
-void nz_err_write(const char *file, const char *value, int errnum);
+/*
+ * "nvmzone: WHO: cannot write 'VALUE' to FILE: REASON[ HINT]": WHO is the
+ * device or knob whose FILE it is (NULL: none, FILE is a path; FILE NULL:
+ * WHO is the file).
+ */
+void nz_err_write(const char *who, const char *file, const char *value,
+		  int errnum, const char *hint);
 /*
  * A size: decimal or 0x hex bytes, optionally with a 1024-based suffix
  * (K, M, G, T, P, E, alone or followed by "iB").  0 or -errno.
@@ -108,17 +110,19 @@ int nz_exit_status(size_t done, size_t total);
 
 enum nz_col_kind {
 	NZ_COL_STR, /* JSON string */
-	NZ_COL_SIZE, /* human size, or a JSON number with --bytes */
-	NZ_COL_NUM, /* always a JSON number */
+	NZ_COL_SIZE, /* human size, or bytes with --bytes; a JSON number */
+	NZ_COL_NUM, /* always a number */
 	NZ_COL_BOOL, /* yes/no, JSON boolean */
 };
 
 struct nz_coldesc {
+	/* upper case, words joined by '_'; the JSON key in lower case */
 	const char *name;
 	double whint;
 	int flags; /* SCOLS_FL_* */
 	enum nz_col_kind kind;
 	const char *help;
+	const char *alias; /* an older name that -o still takes, or NULL */
 };
 
 #define NZ_MAX_COLUMNS 32
@@ -131,43 +135,116 @@ struct nz_out {
 	const char *columns; /* -o argument or NULL */
 	int cols[NZ_MAX_COLUMNS];
 	size_t ncols;
+	const struct nz_coldesc *desc; /* set by nz_out_columns() */
 };
 
-#define NZ_OUT_SHORTOPTS "o:Jrnb"
-/* clang-format off */
-#define NZ_OUT_LONGOPTS						\
-	{ "output", required_argument, NULL, 'o' },		\
-	{ "json", no_argument, NULL, 'J' },			\
-	{ "raw", no_argument, NULL, 'r' },			\
-	{ "noheadings", no_argument, NULL, 'n' },		\
-	{ "bytes", no_argument, NULL, 'b' },			\
-	{ "sysroot", required_argument, NULL, NZ_OPT_SYSROOT }
-/* clang-format on */
-
-/* Handle one of the common output options; returns true when handled. */
-bool nz_out_option(struct nz_out *o, int c, const char *arg, int *rc);
-/*
- * Parse the options of a table command: the output options, -h/--help (print
- * @usage), and one boolean option of the command's own (@flag_opt sets *@flag;
- * 0 for none).  No other argument is allowed; -o is resolved against @desc.
- * Returns -1 to go on, or the exit status the command returns at once.
- */
-int nz_out_parse(struct nz_out *o, int argc, char **argv, const char *shortopts,
-		 const struct option *longopts, void (*usage)(FILE *f),
-		 int flag_opt, bool *flag, const struct nz_coldesc *desc,
-		 size_t ndesc, const int *defcols);
 /* Resolve -o against @desc (defaults: @defcols, -1 terminated). 0 or -1 */
 int nz_out_columns(struct nz_out *o, const struct nz_coldesc *desc,
 		   size_t ndesc, const int *defcols);
 void nz_out_help(FILE *f, const struct nz_coldesc *desc, size_t ndesc);
-void nz_out_help_options(FILE *f);
-struct libscols_table *nz_out_table(const struct nz_out *o, const char *name,
-				    const struct nz_coldesc *desc);
+struct libscols_table *nz_out_table(const struct nz_out *o);
+/* A new line of @tb, or NULL (error printed) */
+struct libscols_line *nz_out_line(struct libscols_table *tb);
 /* Set cell @i of @ln; @data is malloc'd and owned by the table from now on */
 int nz_out_cell(struct libscols_line *ln, size_t i, char *data);
+/* Bytes as a cell: human-readable, or a number with -b and in JSON */
 char *nz_out_size(const struct nz_out *o, uint64_t bytes);
 char *nz_out_bool(const struct nz_out *o, bool val);
-int nz_out_print(struct libscols_table *tb);
+
+/*
+ * JSON as daxctl prints it (json-c's pretty format): two spaces a level,
+ * "key":value, sizes and counts as numbers, an empty cell as null.
+ */
+struct nz_json {
+	FILE *f;
+	int depth;
+	bool first[8]; /* no member yet at this depth */
+};
+
+void nz_json_init(struct nz_json *j, FILE *f);
+/* Open an object ('{') or array ('['), a member @key of an object or not */
+void nz_json_open(struct nz_json *j, const char *key, char brace);
+void nz_json_close(struct nz_json *j, char brace);
+void nz_json_str(struct nz_json *j, const char *key, const char *val);
+void nz_json_u64(struct nz_json *j, const char *key, uint64_t val);
+void nz_json_s64(struct nz_json *j, const char *key, int64_t val);
+/* The rows of @tb, as an array member @key (NULL: an array in an array) */
+int nz_out_json_rows(struct nz_json *j, const struct nz_out *o,
+		     struct libscols_table *tb, const char *key);
+/*
+ * Print @tb: a table, or in JSON an object with the array @name of its
+ * rows (lsmem's form); @name NULL: the array alone (daxctl's form).
+ * 0 or -1 (error printed).
+ */
+int nz_out_print(const struct nz_out *o, struct libscols_table *tb,
+		 const char *name);
+
+/* ---- opts.c: the one option parser of every command ---- */
+
+enum nz_optid {
+	NZ_O_OUTPUT,
+	NZ_O_JSON,
+	NZ_O_RAW,
+	NZ_O_NOHEADINGS,
+	NZ_O_BYTES,
+	NZ_O_ALL,
+	NZ_O_SPLIT,
+	NZ_O_IDLE,
+	NZ_O_VALUES,
+	NZ_O_BLOCKS,
+	NZ_O_ZONE,
+	NZ_O_NO_ONLINE,
+	NZ_O_FORCE,
+	NZ_O_CHECK,
+	NZ_O_PREFERRED,
+	NZ_O_STRICT,
+	NZ_O_SHOW,
+	NZ_O_SYSROOT,
+	NZ_O_HELP,
+	NZ_O_VERSION,
+	NZ_NOPTS
+};
+
+/* An option a command takes, and its line in the command's --help */
+struct nz_cmdopt {
+	int id; /* enum nz_optid; -1 ends a list */
+	const char *help; /* NULL: the option's usual text; "": not listed */
+};
+
+/* clang-format off */
+#define NZ_CMDOPT_OUTPUT						\
+	{ NZ_O_OUTPUT, NULL }, { NZ_O_JSON, NULL }, { NZ_O_RAW, NULL },	\
+	{ NZ_O_NOHEADINGS, NULL }, { NZ_O_BYTES, NULL }
+#define NZ_CMDOPT_END							\
+	{ NZ_O_SYSROOT, NULL }, { NZ_O_HELP, NULL }, { -1, NULL }
+/* clang-format on */
+
+/* What the options of a command line said */
+struct nz_opts {
+	struct nz_out out; /* -o, -J, -r, -n, -b (--noheadings, --bytes) */
+	bool given[NZ_NOPTS];
+	const char *split; /* -S */
+	const char *blocks; /* -b of online/offline */
+	const char *zone; /* -z */
+	int placement; /* the last of NZ_O_PREFERRED and NZ_O_STRICT, or -1 */
+	int argc; /* the operands */
+	char **argv;
+};
+
+/* Options end at the first operand (run: COMMAND's; set: negative values) */
+#define NZ_OPTS_STOP 1
+
+/*
+ * Parse the options of a command line (@argv[0] is the command) with
+ * getopt_long() and the table of every option: @opts are those of the
+ * command, @usage prints its --help.  An error is one line.  Returns -1 to
+ * go on, or the exit status to return at once (--help, or an error).
+ */
+int nz_opts_parse(struct nz_opts *o, int argc, char **argv,
+		  const struct nz_cmdopt *opts, unsigned int flags,
+		  void (*usage)(FILE *f));
+/* The "Options:" lines of a command's --help */
+void nz_opts_help(FILE *f, const struct nz_cmdopt *opts);
 
 /* ---- the commands ---- */
 
@@ -227,6 +304,7 @@ struct nz_daxdev {
 	char driver[64]; /* "" if unbound */
 	uint64_t size;
 	int64_t target_node;
+	uint64_t align; /* 0: unknown */
 	bool have_resource;
 	uint64_t resource;
 };

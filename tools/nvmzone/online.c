@@ -121,27 +121,28 @@ char *nz_block_state(const struct nz_memblock *b)
 static int write_state(struct nz_memblock *b, const char *name,
 		       const char *value)
 {
+	const char *hint = NULL;
 	char path[PATH_MAX];
 	int r;
 
 	if (!nz_memblock_path(path, sizeof(path), b->index, "state")) {
-		nz_err("cannot write memory block state", name, ENAMETOOLONG);
+		nz_err_write(name, "state", value, ENAMETOOLONG, NULL);
 		return -1;
 	}
 	r = nz_write_file(path, value);
 	if (r < 0) {
-		nz_err_write(path, value, -r);
+		/* EBUSY: the kernel could not migrate the pages in use */
 		if (r == -EBUSY && !strcmp(value, "offline"))
-			nz_errx("%s: its pages in use could not be moved (see dmesg, "
-				"'nvmzone hotremove --check' and nvm/offline_fallback)",
-				name);
+			hint = "(its pages in use could not be moved: see dmesg, "
+			       "'nvmzone hotremove --check' and nvm/offline_fallback)";
+		nz_err_write(name, "state", value, -r, hint);
 		return -1;
 	}
 	r = nz_memblock_read(b->index, b);
 	if (r < 0) {
 		if (r == -ENOENT)
-			nz_errx("%s: wrote '%s' to %s, then the block was gone",
-				name, value, path);
+			nz_errx("%s: wrote '%s' to state, then the block was gone",
+				name, value);
 		return -1;
 	}
 	return 0;
@@ -170,11 +171,8 @@ enum nz_blk_result nz_block_online(struct nz_memblock *b, uint64_t block_size,
 	}
 	/* valid_zones of an offline block: the zones it may go to */
 	if (z && b->zones[0] && !zones_list(b->zones, z)) {
-		char path[PATH_MAX];
-
-		nz_memblock_path(path, sizeof(path), b->index, "valid_zones");
-		nz_errx("%s: cannot online into %s: the kernel allows only '%s' (%s)",
-			name, z->kname, b->zones, path);
+		nz_errx("%s: cannot online into %s: the kernel allows only '%s' (valid_zones)",
+			name, z->kname, b->zones);
 		goto out;
 	}
 	if (write_state(b, name, value) < 0)
@@ -244,48 +242,59 @@ struct selection {
 	uint64_t count;
 };
 
+static const struct nz_cmdopt online_opts[] = {
+	{ NZ_O_BLOCKS, NULL },
+	{ NZ_O_ZONE, "nvm, movable or normal (online_nvm,\n"
+		     "online_movable, online_kernel); without it the\n"
+		     "kernel picks its default zone (online)" },
+	NZ_CMDOPT_END,
+};
+
+static const struct nz_cmdopt offline_opts[] = {
+	{ NZ_O_BLOCKS, NULL },
+	NZ_CMDOPT_END,
+};
+
+#define RANGE_HELP                                                               \
+	"  RANGE    START-END: addresses in bytes, 0x hex or with a K/M/G/T\n"   \
+	"           suffix, aligned to the memory block size; END is the last\n" \
+	"           byte (0x13fffffff) or, aligned, the first after (4G-5G)\n"
+
 static void usage_online(FILE *f)
 {
 	fprintf(f,
-		"Usage: nvmzone [--sysroot DIR] online [options] RANGE|SIZE\n"
-		"       nvmzone [--sysroot DIR] online [options] --blocks N[-M][,...]\n\n"
-		"Online memory blocks, as chmem -e does; ZONE_NVM is one of the zones.\n\n"
-		"  RANGE    START-END: addresses in bytes, 0x hex or with a K/M/G/T\n"
-		"           suffix, aligned to the memory block size; END is the last\n"
-		"           byte (0x13fffffff) or, aligned, the first after (4G-5G)\n"
-		"  SIZE     that much memory from any offline blocks, lowest first\n"
-		"           (a number without a suffix is in MiB, as for chmem)\n\n"
-		"Options:\n"
-		" -b, --blocks <list>    block numbers: N or N-M, comma-separated\n"
-		" -z, --zone <zone>      nvm, movable or normal (online_nvm,\n"
-		"                        online_movable, online_kernel); without it the\n"
-		"                        kernel picks its default zone (online)\n"
-		"     --sysroot <dir>    use the /sys and /proc of <dir>\n"
-		" -h, --help             display this help\n\n"
-		"Blocks already online (in that zone) are skipped.  A block whose\n"
-		"valid_zones does not list the zone is refused.\n\n"
-		"Exit status: 0 all blocks online, 1 none, 64 some (partial success).\n");
+		"Usage: nvmzone [options] online [options] RANGE|SIZE\n"
+		"       nvmzone [options] online [options] --blocks N[-M][,...]\n\n"
+		"Online memory blocks, as chmem -e does; ZONE_NVM is one of the zones.\n\n");
+	fputs(RANGE_HELP, f);
+	fputs("  SIZE     that much memory from any offline blocks, lowest first\n"
+	      "           (a number without a suffix is in MiB, as for chmem)\n\n"
+	      "Options:\n",
+	      f);
+	nz_opts_help(f, online_opts);
+	fputs("\nBlocks already online (in that zone) are skipped.  A block whose\n"
+	      "valid_zones does not list the zone is refused.\n\n"
+	      "Exit status: 0 all blocks online, 1 none, 64 some (partial success).\n",
+	      f);
 }
 
 static void usage_offline(FILE *f)
 {
 	fprintf(f,
-		"Usage: nvmzone [--sysroot DIR] offline [options] RANGE|SIZE\n"
-		"       nvmzone [--sysroot DIR] offline [options] --blocks N[-M][,...]\n\n"
+		"Usage: nvmzone [options] offline [options] RANGE|SIZE\n"
+		"       nvmzone [options] offline [options] --blocks N[-M][,...]\n\n"
 		"Offline memory blocks, as chmem -d does.  The kernel moves the pages in\n"
 		"use elsewhere first; for ZONE_NVM memory nvm/offline_fallback says\n"
-		"whether DRAM may take them.\n\n"
-		"  RANGE    START-END: addresses in bytes, 0x hex or with a K/M/G/T\n"
-		"           suffix, aligned to the memory block size; END is the last\n"
-		"           byte (0x13fffffff) or, aligned, the first after (4G-5G)\n"
-		"  SIZE     that much memory from any online blocks, highest first\n"
-		"           (a number without a suffix is in MiB, as for chmem)\n\n"
-		"Options:\n"
-		" -b, --blocks <list>    block numbers: N or N-M, comma-separated\n"
-		"     --sysroot <dir>    use the /sys and /proc of <dir>\n"
-		" -h, --help             display this help\n\n"
-		"Blocks already offline are skipped.\n\n"
-		"Exit status: 0 all blocks offline, 1 none, 64 some (partial success).\n");
+		"whether DRAM may take them.\n\n");
+	fputs(RANGE_HELP, f);
+	fputs("  SIZE     that much memory from any online blocks, highest first\n"
+	      "           (a number without a suffix is in MiB, as for chmem)\n\n"
+	      "Options:\n",
+	      f);
+	nz_opts_help(f, offline_opts);
+	fputs("\nBlocks already offline are skipped.\n\n"
+	      "Exit status: 0 all blocks offline, 1 none, 64 some (partial success).\n",
+	      f);
 }
 
 static void sel_add(struct selection *s, uint64_t first, uint64_t last)
@@ -385,7 +394,9 @@ static int parse_range(struct selection *s, const char *arg, uint64_t bs)
 	s->count = size / bs;
 	return 0;
 bad:
-	nz_errx("invalid range '%s': expected %s", arg, RANGE_EXPECTED);
+	/* no '-': a SIZE */
+	nz_errx("invalid size '%s': expected a size such as 512M (MiB without a suffix), START-END or --blocks N[-M]",
+		arg);
 	return -1;
 }
 
@@ -399,7 +410,7 @@ static bool sel_has(const struct selection *s, uint64_t index)
 	return false;
 }
 
-/* Blocks @first-@last of --blocks are not in @mb: say why */
+/* Blocks @first-@last of --blocks are not in @mb: say so */
 static void report_gap(uint64_t first, uint64_t last)
 {
 	char path[PATH_MAX];
@@ -409,12 +420,9 @@ static void report_gap(uint64_t first, uint64_t last)
 	if (first == last && nz_exists(path))
 		return;
 	if (first == last)
-		nz_errx("no memory block %" PRIu64 ": %s does not exist", first,
-			path);
+		nz_errx("no memory block %" PRIu64, first);
 	else
-		nz_errx("no memory blocks %" PRIu64 "-%" PRIu64
-			": %s does not exist",
-			first, last, path);
+		nz_errx("no memory blocks %" PRIu64 "-%" PRIu64, first, last);
 }
 
 /* Report the blocks of --blocks that are not in @mb; returns how many. */
@@ -515,79 +523,44 @@ static int change_range(struct nz_memblocks *mb, const struct selection *s,
 			(s->r[0].last + 1) * mb->block_size - 1);
 		return NZ_EXIT_FAILURE;
 	}
-	if (failed)
-		nz_errx("%" PRIu64 " of %" PRIu64
-			" memory blocks could not be %s",
-			failed, total, online ? "onlined" : "offlined");
+	/* each block that failed has had its line */
 	return nz_exit_status(done, total);
 }
 
 static int chmem_cmd(int argc, char **argv, bool online)
 {
-	static const struct option online_opts[] = {
-		{ "blocks", required_argument, NULL, 'b' },
-		{ "zone", required_argument, NULL, 'z' },
-		{ "sysroot", required_argument, NULL, NZ_OPT_SYSROOT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const struct option offline_opts[] = {
-		{ "blocks", required_argument, NULL, 'b' },
-		{ "sysroot", required_argument, NULL, NZ_OPT_SYSROOT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct option *longopts = online ? online_opts : offline_opts;
-	const char *shortopts = online ? "b:z:h" : "b:h";
 	struct selection sel = { 0 };
 	const struct nz_zone *z = NULL;
-	const char *blocks = NULL;
 	struct nz_memblocks mb = { 0 };
-	int c, rc = NZ_EXIT_FAILURE;
+	struct nz_opts o;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-		switch (c) {
-		case 'b':
-			if (parse_blocks(&sel, optarg) < 0)
-				goto out;
-			blocks = optarg;
-			break;
-		case 'z':
-			z = nz_zone_parse(optarg);
-			if (!z)
-				goto out;
-			break;
-		case NZ_OPT_SYSROOT:
-			if (nz_set_sysroot(optarg) < 0)
-				goto out;
-			break;
-		case 'h':
-			if (online)
-				usage_online(stdout);
-			else
-				usage_offline(stdout);
-			rc = NZ_EXIT_OK;
+	rc = nz_opts_parse(&o, argc, argv, online ? online_opts : offline_opts,
+			   0, online ? usage_online : usage_offline);
+	if (rc >= 0)
+		return rc;
+	rc = NZ_EXIT_FAILURE;
+	if (o.blocks && parse_blocks(&sel, o.blocks) < 0)
+		goto out;
+	if (o.zone) {
+		z = nz_zone_parse(o.zone);
+		if (!z)
 			goto out;
-		default:
-			fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
-			goto out;
-		}
 	}
-	if (blocks && optind < argc) {
-		nz_errx("give either RANGE or --blocks, not both");
+	if (o.blocks && o.argc) {
+		nz_usage_errx("give either RANGE or --blocks, not both");
 		goto out;
 	}
-	if (!blocks && argc - optind != 1) {
-		nz_errx(optind < argc ? "expected one RANGE or SIZE" :
-					"no RANGE, SIZE or --blocks given");
-		fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
+	if (!o.blocks && o.argc != 1) {
+		nz_usage_errx(o.argc ? "expected one RANGE or SIZE" :
+				       "no RANGE, SIZE or --blocks given");
 		goto out;
 	}
-	if (!blocks) {
+	if (!o.blocks) {
 		uint64_t bs;
 
 		if (nz_memblocks_size(&bs) < 0 ||
-		    parse_range(&sel, argv[optind], bs) < 0)
+		    parse_range(&sel, o.argv[0], bs) < 0)
 			goto out;
 	}
 	if (nz_memblocks_read(&mb) < 0)

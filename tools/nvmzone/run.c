@@ -39,10 +39,15 @@ static const char *const mode_names[] = {
 	[PR_NVM_PLACEMENT_STRICT] = "strict",
 };
 
-enum {
-	OPT_PREFERRED = 0x200,
-	OPT_STRICT,
-	OPT_SHOW,
+static const struct nz_cmdopt opts[] = {
+	{ NZ_O_PREFERRED, "ZONE_NVM first, then DRAM (the default)" },
+	{ NZ_O_STRICT, "ZONE_NVM only: a page fault that finds it full\n"
+		       "gets SIGBUS" },
+	{ NZ_O_SHOW, "print the placement nvmzone inherited (off,\n"
+		     "preferred or strict) and exit" },
+	{ NZ_O_SYSROOT, "" }, /* refused, with a reason */
+	{ NZ_O_HELP, NULL },
+	{ -1, NULL },
 };
 
 static void usage(FILE *f)
@@ -54,19 +59,15 @@ static void usage(FILE *f)
 		"this process with prctl(PR_SET_NVM_PLACEMENT), then execute COMMAND\n"
 		"(searched in PATH), which inherits it, as do its children.  Options\n"
 		"end at COMMAND: those after it are COMMAND's.\n\n"
-		"Options:\n"
-		"     --preferred        ZONE_NVM first, then DRAM (the default)\n"
-		"     --strict           ZONE_NVM only: a page fault that finds it full\n"
-		"                        gets SIGBUS\n"
-		"     --show             print the placement nvmzone inherited (off,\n"
-		"                        preferred or strict) and exit\n"
-		" -h, --help             display this help\n\n"
-		"Setting a placement needs CAP_SYS_ADMIN, or vm.nvm_placement_unprivileged\n"
-		"set to 1; --strict also needs memory in ZONE_NVM.  --sysroot is refused:\n"
-		"the placement belongs to the running kernel, not to a tree.\n\n"
-		"Exit status: COMMAND's; 1 when the placement cannot be set (or shown)\n"
-		"or on invalid usage, 126 when COMMAND cannot be executed, 127 when it\n"
-		"is not found.\n");
+		"Options:\n");
+	nz_opts_help(f, opts);
+	fputs("\nSetting a placement needs CAP_SYS_ADMIN, or vm.nvm_placement_unprivileged\n"
+	      "set to 1; --strict also needs memory in ZONE_NVM.  --sysroot is refused:\n"
+	      "the placement belongs to the running kernel, not to a tree.\n\n"
+	      "Exit status: COMMAND's; 1 when the placement cannot be set (or shown)\n"
+	      "or on invalid usage, 126 when COMMAND cannot be executed, 127 when it\n"
+	      "is not found.\n",
+	      f);
 }
 
 /* "nvmzone run: ...": the messages of a wrapper name it, as env(1)'s do */
@@ -160,65 +161,36 @@ static int exec_command(char **argv)
 
 int cmd_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "preferred", no_argument, NULL, OPT_PREFERRED },
-		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "show", no_argument, NULL, OPT_SHOW },
-		{ "sysroot", required_argument, NULL, NZ_OPT_SYSROOT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	unsigned long mode = PR_NVM_PLACEMENT_PREFERRED;
-	bool show = false, mode_given = false, sysroot = false;
-	int c;
+	struct nz_opts o;
+	int rc;
 
-	/* "+": stop at COMMAND, its options are its own */
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (c) {
-		/* of --preferred and --strict, the last one counts */
-		case OPT_PREFERRED:
-			mode = PR_NVM_PLACEMENT_PREFERRED;
-			mode_given = true;
-			break;
-		case OPT_STRICT:
-			mode = PR_NVM_PLACEMENT_STRICT;
-			mode_given = true;
-			break;
-		case OPT_SHOW:
-			show = true;
-			break;
-		case NZ_OPT_SYSROOT:
-			sysroot = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return NZ_EXIT_OK;
-		default:
-			fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
-			return NZ_EXIT_FAILURE;
-		}
-	}
+	/* options end at COMMAND, its options are its own */
+	rc = nz_opts_parse(&o, argc, argv, opts, NZ_OPTS_STOP, usage);
+	if (rc >= 0)
+		return rc;
+	if (o.placement == NZ_O_STRICT)
+		mode = PR_NVM_PLACEMENT_STRICT;
 	/* before or after "run" ("--sysroot /" before it is no sysroot) */
-	if (sysroot || nz_sysroot()[0]) {
+	if (o.given[NZ_O_SYSROOT] || nz_sysroot()[0]) {
 		run_errx(
 			"--sysroot does not apply: the placement is set in the running kernel");
 		return NZ_EXIT_FAILURE;
 	}
-	if (show) {
-		if (mode_given || optind < argc) {
-			run_errx("--show takes no other option and no command");
-			fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
+	if (o.given[NZ_O_SHOW]) {
+		if (o.placement >= 0 || o.argc) {
+			nz_usage_errx(
+				"--show takes no other option and no command");
 			return NZ_EXIT_FAILURE;
 		}
 		return show_placement();
 	}
-	if (optind >= argc) {
-		run_errx("no command given");
-		usage(stderr);
+	if (!o.argc) {
+		nz_usage_errx("no command given");
 		return NZ_EXIT_FAILURE;
 	}
 	/* before COMMAND is looked for: a failure never runs it */
 	if (set_placement(mode) < 0)
 		return NZ_EXIT_FAILURE;
-	return exec_command(argv + optind);
+	return exec_command(o.argv);
 }

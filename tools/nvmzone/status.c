@@ -42,8 +42,9 @@ static const struct nz_coldesc coldescs[] = {
 			  "memory spanned by the zone, holes included" },
 	[COL_MIRROR] = { "MIRROR", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE,
 			 "mirrored memory (nr_mirror)" },
-	[COL_MIRROR_FREE] = { "MIRROR-FREE", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE,
-			      "free mirrored memory (nr_free_mirror)" },
+	[COL_MIRROR_FREE] = { "MIRROR_FREE", 5, SCOLS_FL_RIGHT, NZ_COL_SIZE,
+			      "free mirrored memory (nr_free_mirror)",
+			      "MIRROR-FREE" },
 };
 
 static const int defcols[] = { COL_NODE,    COL_ZONE, COL_TOTAL,
@@ -69,16 +70,23 @@ struct nodemirror {
 	uint64_t total, free; /* kB */
 };
 
+static const struct nz_cmdopt opts[] = {
+	{ NZ_O_ALL, "also show zones without present memory" },
+	NZ_CMDOPT_OUTPUT,
+	NZ_CMDOPT_END,
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: nvmzone [--sysroot DIR] status [options]\n\n"
+		"Usage: nvmzone [options] status [options]\n\n"
 		"Show the memory zones of every node, and NVMTotal/NVMFree; where the\n"
 		"kernel has MIGRATE_MIRROR, MirrorTotal/MirrorFree (per node too) and\n"
-		"vm.mirrorable.\n\n"
-		"Options:\n"
-		" -a, --all              also show zones without present memory\n");
-	nz_out_help_options(f);
+		"vm.mirrorable.  With -J, an object: the zones, then those totals\n"
+		"(nvm_total, nvm_free, mirror_total, mirror_free, mirror_nodes,\n"
+		"mirrorable) where the kernel has them.\n\n"
+		"Options:\n");
+	nz_opts_help(f, opts);
 	nz_out_help(f, coldescs, ARRAY_SIZE(coldescs));
 }
 
@@ -293,53 +301,92 @@ static char *mirror_sizes(const struct nz_out *o, uint64_t kb,
 	return s;
 }
 
-/*
- * MirrorTotal, MirrorFree and the vm.mirrorable in force.  0, or -1 when
- * vm.mirrorable cannot be read (printed).
- */
-static int print_mirror(const struct nz_out *o, const struct meminfo *mi)
+/* What there is of MIGRATE_MIRROR, where the kernel has it */
+struct mirror {
+	struct nodemirror *nm; /* the nodes' MirrorTotal/MirrorFree */
+	size_t n;
+	bool have_mirrorable;
+	int64_t mirrorable; /* vm.mirrorable */
+};
+
+/* Read the nodes and vm.mirrorable.  0, or -1 when it cannot be (printed) */
+static int read_mirror(struct mirror *m)
 {
-	struct nodemirror *nm;
-	size_t n = read_node_mirror(&nm);
-	char path[PATH_MAX], *t, *f;
-	const char *desc;
-	int64_t v;
+	char path[PATH_MAX];
 	int rc;
 
+	memset(m, 0, sizeof(*m));
+	m->n = read_node_mirror(&m->nm);
+	if (!nz_path(path, sizeof(path), "/proc/sys/vm/mirrorable"))
+		rc = -ENAMETOOLONG;
+	else
+		rc = nz_read_s64(path, &m->mirrorable);
+	if (rc < 0) {
+		nz_errx("vm.mirrorable: cannot read: %s", strerror(-rc));
+		return -1;
+	}
+	m->have_mirrorable = true;
+	return 0;
+}
+
+/* MirrorTotal, MirrorFree and the vm.mirrorable in force, for people */
+static void print_mirror(const struct nz_out *o, const struct meminfo *mi,
+			 const struct mirror *m)
+{
+	const char *desc;
+	char *t, *f;
+
 	if (mi->have_mirror) {
-		t = mirror_sizes(o, mi->mirror_total, nm, n, false);
-		f = mirror_sizes(o, mi->mirror_free, nm, n, true);
+		t = mirror_sizes(o, mi->mirror_total, m->nm, m->n, false);
+		f = mirror_sizes(o, mi->mirror_free, m->nm, m->n, true);
 		printf("MirrorTotal: %s\nMirrorFree:  %s\n", t, f);
 		free(t);
 		free(f);
 	}
-	free(nm);
-	if (!nz_path(path, sizeof(path), "/proc/sys/vm/mirrorable")) {
-		nz_err("cannot read sysctl", "/proc/sys/vm/mirrorable",
-		       ENAMETOOLONG);
-		return -1;
-	}
-	rc = nz_read_s64(path, &v);
-	if (rc < 0) {
-		nz_err("cannot read sysctl", path, -rc);
-		return -1;
-	}
-	desc = nz_mirrorable_desc(v);
-	printf("vm.mirrorable: %" PRId64 " (%s)\n", v,
+	if (!m->have_mirrorable)
+		return;
+	desc = nz_mirrorable_desc(m->mirrorable);
+	printf("vm.mirrorable: %" PRId64 " (%s)\n", m->mirrorable,
 	       desc ? desc : "unknown to this nvmzone");
-	return 0;
+}
+
+/* The totals after the zones in JSON: those the kernel has */
+static void json_totals(struct nz_json *j, const struct meminfo *mi,
+			const struct mirror *m)
+{
+	size_t i;
+
+	if (mi->have_nvm) {
+		nz_json_u64(j, "nvm_total", mi->nvm_total * 1024);
+		nz_json_u64(j, "nvm_free", mi->nvm_free * 1024);
+	}
+	if (mi->have_mirror) {
+		nz_json_u64(j, "mirror_total", mi->mirror_total * 1024);
+		nz_json_u64(j, "mirror_free", mi->mirror_free * 1024);
+	}
+	if (m && mi->have_mirror && m->n) {
+		nz_json_open(j, "mirror_nodes", '[');
+		for (i = 0; i < m->n; i++) {
+			nz_json_open(j, NULL, '{');
+			nz_json_s64(j, "node", m->nm[i].node);
+			nz_json_u64(j, "mirror_total", m->nm[i].total * 1024);
+			nz_json_u64(j, "mirror_free", m->nm[i].free * 1024);
+			nz_json_close(j, '{');
+		}
+		nz_json_close(j, '[');
+	}
+	if (m && m->have_mirrorable)
+		nz_json_s64(j, "mirrorable", m->mirrorable);
 }
 
 static int add_zone(struct libscols_table *tb, const struct nz_out *o,
 		    const struct zone *z, uint64_t pgsz)
 {
-	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	struct libscols_line *ln = nz_out_line(tb);
 	size_t i;
 
-	if (!ln) {
-		nz_errx("failed to allocate output line");
+	if (!ln)
 		return -1;
-	}
 	for (i = 0; i < o->ncols; i++) {
 		char *s = NULL;
 
@@ -385,25 +432,26 @@ static int add_zone(struct libscols_table *tb, const struct nz_out *o,
 
 int cmd_status(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		NZ_OUT_LONGOPTS,
-		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct nz_out out = { 0 };
-	struct libscols_table *tb;
+	struct nz_opts o;
+	struct nz_out *out = &o.out;
+	struct libscols_table *tb = NULL;
 	struct zone *zones = NULL;
 	struct meminfo mi;
-	bool all = false, have_meminfo, partial, nvm;
+	struct mirror m = { 0 };
+	struct nz_json j;
+	bool have_meminfo, partial, nvm, mirror;
 	uint64_t pgsz = (uint64_t)sysconf(_SC_PAGESIZE);
-	int n, i, rc = NZ_EXIT_FAILURE;
+	int n, i, shown = 0, rc;
 
-	rc = nz_out_parse(&out, argc, argv, NZ_OUT_SHORTOPTS "ah", longopts,
-			  usage, 'a', &all, coldescs, ARRAY_SIZE(coldescs),
-			  defcols);
+	rc = nz_opts_parse(&o, argc, argv, opts, 0, usage);
 	if (rc >= 0)
 		return rc;
+	if (o.argc) {
+		nz_usage_errx("unexpected argument: %s", o.argv[0]);
+		return NZ_EXIT_FAILURE;
+	}
+	if (nz_out_columns(out, coldescs, ARRAY_SIZE(coldescs), defcols) < 0)
+		return NZ_EXIT_FAILURE;
 	rc = NZ_EXIT_FAILURE;
 
 	n = read_zoneinfo(&zones);
@@ -416,39 +464,57 @@ int cmd_status(int argc, char **argv)
 			"/proc/meminfo); showing what it has\n",
 			nz_prog);
 
-	tb = nz_out_table(&out, "zones", coldescs);
+	tb = nz_out_table(out);
 	if (!tb)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if (!all && zones[i].present == 0)
+		if (!o.given[NZ_O_ALL] && zones[i].present == 0)
 			continue;
-		if (add_zone(tb, &out, &zones[i], pgsz) < 0)
-			goto out_tb;
+		if (add_zone(tb, out, &zones[i], pgsz) < 0)
+			goto out;
+		shown++;
 	}
-	if (nz_out_print(tb) < 0)
-		goto out_tb;
+	if (!shown)
+		nz_errx("no zone with present memory (-a shows every zone)");
 
 	partial = !have_meminfo;
-	/* The summary is for people; -J and -r output only the table */
 	nvm = have_meminfo && mi.have_nvm;
-	if (nvm && !out.json && !out.raw) {
-		char *t = nz_out_size(&out, mi.nvm_total * 1024);
-		char *f = nz_out_size(&out, mi.nvm_free * 1024);
+	/* MIGRATE_MIRROR: the summary of people, the totals of JSON */
+	mirror = nz_mirror_supported() && (out->json || !out->raw);
+	if (mirror && read_mirror(&m) < 0)
+		partial = true;
+
+	if (out->json) {
+		nz_json_init(&j, stdout);
+		nz_json_open(&j, NULL, '{');
+		if (nz_out_json_rows(&j, out, tb, "zones") < 0)
+			goto out;
+		/* without /proc/meminfo, @mi has none of its totals */
+		json_totals(&j, &mi, mirror ? &m : NULL);
+		nz_json_close(&j, '{');
+	} else {
+		if (nz_out_print(out, tb, NULL) < 0)
+			goto out;
+	}
+
+	/* The summary is for people; -J has it in the object, -r not */
+	if (nvm && !out->json && !out->raw) {
+		char *t = nz_out_size(out, mi.nvm_total * 1024);
+		char *f = nz_out_size(out, mi.nvm_free * 1024);
 
 		printf("\nNVMTotal: %s\nNVMFree:  %s\n", t, f);
 		free(t);
 		free(f);
 	}
-	if (nz_mirror_supported() && !out.json && !out.raw) {
+	if (mirror && !out->json) {
 		if (!nvm)
 			putchar('\n');
-		if (print_mirror(&out, &mi) < 0)
-			partial = true;
+		print_mirror(out, &mi, &m);
 	}
 	rc = partial ? NZ_EXIT_PARTIAL : NZ_EXIT_OK;
-out_tb:
-	scols_unref_table(tb);
 out:
+	scols_unref_table(tb);
+	free(m.nm);
 	free(zones);
 	return rc;
 }

@@ -96,6 +96,17 @@ void nz_warnx(const char *fmt, ...)
 	va_end(ap);
 }
 
+void nz_usage_errx(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", nz_cmd_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see '%s --help')\n", nz_cmd_prog);
+}
+
 ssize_t nz_read_file(const char *path, char *buf, size_t len)
 {
 	size_t off = 0;
@@ -271,10 +282,13 @@ int nz_write_file(const char *path, const char *value)
 	return -err;
 }
 
-void nz_err_write(const char *file, const char *value, int errnum)
+void nz_err_write(const char *who, const char *file, const char *value,
+		  int errnum, const char *hint)
 {
-	fprintf(stderr, "%s: %s: write '%s': %s\n", nz_prog, file, value,
-		strerror(errnum));
+	fprintf(stderr, "%s: %s%scannot write '%s'%s%s: %s%s%s\n", nz_prog,
+		who ? who : "", who ? ": " : "", value, file ? " to " : "",
+		file ? file : "", strerror(errnum), hint ? " " : "",
+		hint ? hint : "");
 }
 
 int nz_parse_size(const char *s, uint64_t *val)

@@ -25,6 +25,8 @@
 #include "nvmzone.h"
 
 #define HEADER_EVERY 20 /* data lines between two headers */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 #define INTERVAL_MIN 0.01
 #define INTERVAL_MAX 86400.0
 #define NSEC_PER_SEC 1000000000LL
@@ -112,30 +114,35 @@ struct sample {
 
 static volatile sig_atomic_t interrupted;
 
+static const struct nz_cmdopt opts[] = {
+	{ NZ_O_JSON, "one JSON object per line (JSON lines)" },
+	{ NZ_O_NOHEADINGS,
+	  "don't print headings (else every " STR(HEADER_EVERY) " lines)" },
+	{ NZ_O_BYTES, NULL },
+	NZ_CMDOPT_END,
+};
+
 static void usage(FILE *f)
 {
 	char rel[64];
 	size_t i;
 
 	fprintf(f,
-		"Usage: nvmzone [--sysroot DIR] watch [options] [INTERVAL [COUNT]]\n\n"
+		"Usage: nvmzone [options] watch [options] [INTERVAL [COUNT]]\n\n"
 		"Print the ZONE_NVM counters, and the MIGRATE_MIRROR ones where the\n"
 		"kernel has them, every INTERVAL seconds (default 1; a\n"
 		"decimal such as 0.5 will do), COUNT times (default: until interrupted),\n"
 		"as vmstat does: the first line has the counts since boot, each further\n"
 		"line the change over the last interval.\n\n"
-		"Options:\n"
-		" -J, --json             one JSON object per line (JSON lines)\n"
-		" -n, --noheadings       don't print headings (else every %d lines)\n"
-		" -b, --bytes            print sizes in bytes rather than in human readable format\n"
-		"     --sysroot <dir>    use the /sys and /proc of <dir>\n"
-		" -h, --help             display this help\n\n"
-		"Columns (left out where the kernel lacks them; JSON keys in lower case):\n"
+		"Options:\n");
+	nz_opts_help(f, opts);
+	fprintf(f,
+		"\nColumns (left out where the kernel lacks them; JSON keys in lower case,\n"
+		"sizes in bytes):\n"
 		" TIME        seconds since the first line\n"
 		" TOTAL       managed ZONE_NVM memory: nodes/node*/managed_pages (NVMTotal)\n"
 		" FREE        free ZONE_NVM memory: nodes/node*/free_pages (NVMFree)\n"
-		"and the change of each file of /sys/kernel/mm/nvm/stats:\n",
-		HEADER_EVERY);
+		"and the change of each file of /sys/kernel/mm/nvm/stats:\n");
 	for (i = 0; i < NCOUNTERS; i++)
 		if (counters[i].dir == dir_stats)
 			fprintf(f, " %-10s  %-23s  %s\n", counters[i].name,
@@ -593,13 +600,12 @@ static void print_size(const struct watch *w, const char *name, uint64_t v)
 {
 	char *s = nz_out_size(&w->out, v), key[16];
 
+	/* in JSON a number of bytes, as daxctl prints sizes */
 	json_key(key, sizeof(key), name);
-	if (!w->out.json)
-		printf(" %*s", size_width(w, name), s);
-	else if (w->out.bytes)
+	if (w->out.json)
 		printf(",\"%s\":%s", key, s);
 	else
-		printf(",\"%s\":\"%s\"", key, s);
+		printf(" %*s", size_width(w, name), s);
 	free(s);
 }
 
@@ -677,44 +683,27 @@ static int wait_next(int64_t *next_ns, int64_t ival_ns)
 
 int cmd_watch(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "noheadings", no_argument, NULL, 'n' },
-		{ "bytes", no_argument, NULL, 'b' },
-		{ "sysroot", required_argument, NULL, NZ_OPT_SYSROOT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct watch w = { .interval = 1,
 			   .pgsz = (uint64_t)sysconf(_SC_PAGESIZE) };
 	struct sigaction sa = { .sa_handler = on_sigint };
 	struct sample s;
+	struct nz_opts o;
 	int64_t ival_ns, next_ns = 0;
 	uint64_t n;
 	size_t i;
-	int c, rc;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "Jnbh", longopts, NULL)) != -1) {
-		if (nz_out_option(&w.out, c, optarg, &rc)) {
-			if (rc < 0)
-				return NZ_EXIT_FAILURE;
-			continue;
-		}
-		if (c == 'h') {
-			usage(stdout);
-			return NZ_EXIT_OK;
-		}
-		fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
+	rc = nz_opts_parse(&o, argc, argv, opts, 0, usage);
+	if (rc >= 0)
+		return rc;
+	w.out = o.out;
+	if (o.argc > 2) {
+		nz_usage_errx("unexpected argument: %s", o.argv[2]);
 		return NZ_EXIT_FAILURE;
 	}
-	if (argc - optind > 2) {
-		nz_errx("unexpected argument: %s", argv[optind + 2]);
-		fprintf(stderr, "Try '%s --help'.\n", nz_cmd_prog);
+	if (o.argc > 0 && parse_interval(o.argv[0], &w.interval) < 0)
 		return NZ_EXIT_FAILURE;
-	}
-	if (optind < argc && parse_interval(argv[optind], &w.interval) < 0)
-		return NZ_EXIT_FAILURE;
-	if (optind + 1 < argc && parse_count(argv[optind + 1], &w.count) < 0)
+	if (o.argc > 1 && parse_count(o.argv[1], &w.count) < 0)
 		return NZ_EXIT_FAILURE;
 	ival_ns = (int64_t)(w.interval * NSEC_PER_SEC + 0.5);
 

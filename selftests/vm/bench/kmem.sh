@@ -78,7 +78,8 @@ for rep in 1 2 3; do
 		[ "$res" = ok ] || exit 1
 		daxctl reconfigure-device --mode=devdax "$dax" >/dev/null 2>&1 || exit 1
 		if [ "$how" = nvm ]; then
-			# nvmzone hotadd --zone nvm leaves the device's choice set
+			# back to the defaults for the next way (nvmzone hotadd restores
+			# kmem_zone itself; memmap_on_memory was set above)
 			echo 0 >/sys/bus/dax/devices/$dax/memmap_on_memory
 			echo default >/sys/bus/dax/devices/$dax/kmem_zone
 		fi

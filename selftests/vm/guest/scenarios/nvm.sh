@@ -91,8 +91,10 @@ t_run "nvmzone status -J is JSON with the NVM zones" sh -c "nvmzone status -J | 
 t_run "nvmzone shows NVMTotal" sh -c "nvmzone status | grep -q 'NVMTotal'"
 t_run "nvmzone get nvm/boot_enabled" sh -c "nvmzone get nvm/boot_enabled | grep -qx 'nvm/boot_enabled = 1'"
 t_run "nvmzone blocks shows node 2's blocks" sh -c "nvmzone blocks -r -n -o NODE | grep -qx 2"
-t_run "nvmzone set on a read-only nvm file fails with the file named" \
-	sh -c "! nvmzone set nvm/boot_enabled 0 2>/tmp/err && grep -q '/sys/kernel/mm/nvm/boot_enabled' /tmp/err"
+t_run "nvmzone set on a read-only nvm file fails with the knob named" \
+	sh -c "! nvmzone set nvm/boot_enabled 0 2>/tmp/err && grep -q \"^nvmzone: nvm/boot_enabled: cannot write '0': \" /tmp/err"
+t_eq "nvmzone -J status: nvm_total is NVMTotal, in bytes (daxctl's JSON)" \
+	"$(nvmzone -J status | json_num nvm_total)" "$(($(awk '/^NVMTotal:/ { print $2 }' /proc/meminfo) * 1024))"
 
 # Boot-time ZONE_NVM of the NVM-only node 2 goes offline and comes back
 # with online_nvm; a plain "online" may not take it to a DRAM zone first.
