@@ -11,7 +11,7 @@
 #   make initramfs        the VM's initramfs
 #   make nvmzone          the nvmzone CLI (tools/nvmzone; make -C tools/nvmzone check runs its tests)
 #   make util-linux       the VM's lsmem and chmem: Debian's util-linux + tools/util-linux/patches
-#   make ndctl            the VM's ndctl and daxctl: Debian's ndctl + tools/ndctl/patches
+#   make ndctl            the VM's ndctl and daxctl: ndctl v81 (Debian's orig tarball) + tools/ndctl/patches
 #   make check            checkpatch --strict on linux/patches
 #   make bisect [FROM=N]  build every patch of the series on its own (and CONFIG_ZONE_NVM=n)
 #   make bench            the fork against the unpatched base: ratios in build/bench/results.md

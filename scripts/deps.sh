@@ -18,10 +18,11 @@ pkgs=(
 	libsmartcols-dev libdaxctl-dev libndctl-dev pkg-config
 	# lsmem and chmem for the VM, from Debian's util-linux source
 	dpkg-dev patch
-	# ndctl and daxctl for the VM, from Debian's ndctl source (scripts/ndctl.sh;
-	# no documentation or libtracefs), and jq for ndctl's own test
+	# ndctl and daxctl for the VM, from upstream ndctl v81 as Debian's archive
+	# serves it (scripts/ndctl.sh; no documentation; v81's cxl needs
+	# libtracefs), and jq for ndctl's own test
 	meson ninja-build libkmod-dev libudev-dev uuid-dev libjson-c-dev libiniparser-dev
-	libkeyutils-dev jq
+	libkeyutils-dev libtracefs-dev libtraceevent-dev jq
 	# the upstream mm selftests (migration and ksm_tests link libnuma)
 	libnuma-dev
 )

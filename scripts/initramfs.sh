@@ -75,9 +75,9 @@ done
 # ndctl, daxctl and their libraries that know ZONE_NVM (make ndctl), never
 # the host's: the libraries go where Debian's are, so that the nvmzone CLI
 # loads this libdaxctl too.  ndctl's own test of daxctl comes along, with jq,
-# which it needs.  Only when the pinned Debian source cannot be had
-# (scripts/ndctl.sh exits 2) do the host's ndctl and daxctl go in instead,
-# and the daxctl scenario fails.
+# which it needs.  Only when the pinned source (tools/ndctl/BASE) cannot be
+# downloaded (scripts/ndctl.sh exits 2) do the host's ndctl and daxctl go in
+# instead, and the daxctl scenario fails.
 ndrc=0
 "$top/scripts/ndctl.sh" || ndrc=$?
 nd=$top/build/ndctl

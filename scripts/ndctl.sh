@@ -2,33 +2,38 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the VM's ndctl and daxctl, with libndctl, libdaxctl and libcxl
-# (build/ndctl/root), from the Debian ndctl source package pinned in
-# tools/ndctl/BASE with tools/ndctl/patches/series applied.  The stock
-# daxctl knows the zones Normal and Movable only: it cannot online memory
-# into ZONE_NVM, "daxctl list" says only "movable":false for memory there,
-# and it warns about a race when the kernel's kmem policy (kmem_zone,
-# kmem_default_zone) onlined the memory before it.  The patches add
-# --zone=normal|movable|nvm, a "zone" key, the libdaxctl API for both and
-# the kmem policy.  build/ndctl/test gets ndctl's own test of that flow
-# (test/daxctl-devices.sh and test/common) for the daxctl VM scenario.
+# (build/ndctl/root), from the ndctl source pinned in tools/ndctl/BASE
+# (upstream v81's tarball as Debian's archive serves it) with
+# tools/ndctl/patches/series applied.  The stock daxctl knows the zones
+# Normal and Movable only: it cannot online memory into ZONE_NVM, "daxctl
+# list" says only "movable":false for memory there, and it warns about a
+# race when the kernel's kmem policy (kmem_zone, kmem_default_zone) onlined
+# the memory before it.  The patches add --zone=normal|movable|nvm, a "zone"
+# key, the libdaxctl API for both and the kmem policy.  build/ndctl/test
+# gets ndctl's own test of that flow (test/daxctl-devices.sh and
+# test/common) for the daxctl VM scenario.
 #
-# The source comes from apt (deb-src of bookworm main; as root, the script
-# adds /etc/apt/sources.list.d/nvmzone-src.sources when no such deb-src is
-# configured, as scripts/util-linux.sh does) and is kept in build/ndctl/dl.
-# Only what the VM needs is built, with meson: ndctl and daxctl, cxl (meson
-# installs the three together) and their libraries; no documentation, tests,
-# systemd units or libtracefs.  keyutils stays on as in Debian's build: 76.1
-# does not build without it (its stub of ndctl_dimm_remove_key() takes one
-# argument, the caller passes two).  They are installed into build/ndctl/root
-# as Debian lays them out (/usr/bin, /usr/lib/<multiarch>), the test into
-# build/ndctl/test.  DOCS=1 also builds the daxctl man pages into
-# build/ndctl/man (needs asciidoctor, which scripts/deps.sh does not install).
+# The source is downloaded from the pool URL in BASE (deb.debian.org; not
+# "apt-get source": the archive serves no .dsc for it, see BASE), with
+# apt-helper, which every Debian system has and which follows apt's proxy
+# configuration, or curl or wget where apt-helper is missing; it is checked
+# against BASE's SHA256 and kept in build/ndctl/dl.  Only what the VM needs
+# is built, with meson: ndctl and daxctl, cxl (meson installs the three
+# together) and their libraries; no documentation, tests or systemd units.
+# libtracefs and keyutils stay on as in Debian's build: v81's cxl does not
+# build without libtracefs (cxl/json.c includes tracefs.h whatever
+# -Dlibtracefs says), and neither ndctl nor daxctl links it.  They are installed into
+# build/ndctl/root as Debian lays them out (/usr/bin, /usr/lib/<multiarch>),
+# the test into build/ndctl/test.  DOCS=1 also builds the daxctl man pages
+# into build/ndctl/man (needs asciidoctor, which scripts/deps.sh does not
+# install).
 #
-# Exit status: 0 built or reused; 2 the pinned source cannot be had from
-# apt (scripts/initramfs.sh then falls back to the host's ndctl and daxctl,
+# Exit status: 0 built or reused; 2 the pinned source cannot be downloaded
+# (scripts/initramfs.sh then falls back to the host's ndctl and daxctl,
 # loudly); 1 anything else (a checksum, a patch that does not apply, the
 # build).  Idempotent: a build made from the same BASE, series, patches and
-# script is reused (FORCE=1 rebuilds).
+# script is reused (FORCE=1 rebuilds).  JOBS sets ninja's parallelism
+# (default: nproc).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,7 +45,6 @@ out=$top/build/ndctl
 dl=$out/dl
 src=$out/src
 bld=$out/build
-srclist=/etc/apt/sources.list.d/nvmzone-src.sources
 docs=${DOCS:-0}
 [ "$docs" = 0 ] || docs=1
 
@@ -50,14 +54,15 @@ say() { printf 'ndctl: %s\n' "$*"; }
 sha_of() { sha256sum "$1" | cut -d' ' -f1; }
 
 # shellcheck disable=SC1090
-. <(grep -E '^(PACKAGE|VERSION|SHA256|DSC_SHA256|DEBIAN_PATCHES)=' "$base")
-[ -n "${PACKAGE:-}" ] && [ -n "${VERSION:-}" ] && [ -n "${SHA256:-}" ] && [ -n "${DSC_SHA256:-}" ] ||
-	die "tools/ndctl/BASE must set PACKAGE, VERSION, SHA256 and DSC_SHA256"
-[ "${DEBIAN_PATCHES:-}" = none ] ||
-	die "tools/ndctl/BASE: only a Debian revision without debian/patches (DEBIAN_PATCHES=none) is supported"
-orig=${PACKAGE}_${VERSION%-*}.orig.tar.gz
-dsc=$dl/${PACKAGE}_$VERSION.dsc
-debtar=$dl/${PACKAGE}_$VERSION.debian.tar.xz
+. <(grep -E '^(PACKAGE|VERSION|URL|SHA256)=' "$base")
+for v in PACKAGE VERSION URL SHA256; do
+	[ -n "${!v:-}" ] || die "tools/ndctl/BASE must set PACKAGE, VERSION, URL and SHA256"
+done
+orig=$(basename "$URL")
+case $orig in
+*.tar.gz) ;;
+*) die "tools/ndctl/BASE: URL must name a .tar.gz" ;;
+esac
 
 [ -f "$series" ] || die "tools/ndctl/patches/series is missing"
 pfiles=()
@@ -82,60 +87,45 @@ fi
 rm -f "$out/stamp"
 t0=$(date +%s)
 
-# apt knows the pinned source version, adding deb-src and updating if not.
-ensure_deb_src() {
-	apt-cache showsrc "$PACKAGE" 2>/dev/null | grep -qxF "Version: $VERSION" && return 0
-	[ "$(id -u)" = 0 ] ||
-		unavailable "apt does not know the source of $PACKAGE $VERSION (deb-src); adding it needs root"
-	# shellcheck disable=SC2016 # apt's own $(FIELD) syntax
-	if ! apt-get indextargets --format '$(RELEASE) $(COMPONENT)' 'Identifier: Sources' 2>/dev/null |
-	     grep -qx 'bookworm main'; then
-		say "adding deb-src for bookworm main: $srclist"
-		cat >"$srclist.tmp" <<-EOF
-		# Added by nvmzone (scripts/util-linux.sh, scripts/ndctl.sh): Debian
-		# sources, for the VM's lsmem, chmem, ndctl and daxctl.
-		Types: deb-src
-		URIs: http://deb.debian.org/debian
-		Suites: bookworm bookworm-updates
-		Components: main
-		Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-		EOF
-		mv "$srclist.tmp" "$srclist"
-	fi
-	say "apt-get update"
-	apt-get update -qq >"$out/apt-update.log" 2>&1 ||
-		say "warning: apt-get update failed (log: build/ndctl/apt-update.log)"
-}
-
-# The pinned source files in $dl: the .dsc and the upstream tarball, both
-# checked; debian.tar.xz too where apt serves it (it is checked against the
-# .dsc and must patch nothing).  No other version: the patches are made
-# for this one.
+# The pinned tarball in $dl, checked.  No other version: the patches are
+# made for this one.
 have_source() {
-	[ -f "$dsc" ] && [ "$(sha_of "$dsc")" = "$DSC_SHA256" ] &&
-		[ -f "$dl/$orig" ] && [ "$(sha_of "$dl/$orig")" = "$SHA256" ]
+	[ -f "$dl/$orig" ] && [ "$(sha_of "$dl/$orig")" = "$SHA256" ]
+}
+download() { # URL FILE
+	local helper=/usr/lib/apt/apt-helper
+	if [ -x "$helper" ]; then
+		"$helper" download-file "$1" "$2" "SHA256:$SHA256"
+	elif command -v curl >/dev/null; then
+		curl -fsSL --retry 3 -o "$2" "$1"
+	elif command -v wget >/dev/null; then
+		wget -q --tries=3 -O "$2" "$1"
+	else
+		echo "no apt-helper, curl or wget" >&2
+		return 1
+	fi
 }
 fetch() {
-	local tmp sha f
+	local tmp sha
 	have_source && return 0
-	ensure_deb_src
 	rm -rf "$out"/fetch.*
-	say "fetching $PACKAGE $VERSION"
+	say "fetching $URL"
 	tmp=$(mktemp -d "$out/fetch.XXXXXX")
-	# apt-get fails as a whole when one file fails: judge file by file
-	(cd "$tmp" && apt-get source --download-only -q "$PACKAGE=$VERSION") >"$out/fetch.log" 2>&1 || true
-	for f in "$(basename "$dsc")" "$orig"; do
-		if [ ! -f "$tmp/$f" ]; then
-			rm -rf "$tmp"
-			unavailable "apt-get source $PACKAGE=$VERSION did not bring $f (log: build/ndctl/fetch.log)"
-		fi
-	done
-	sha=$(sha_of "$tmp/$(basename "$dsc")")
-	[ "$sha" = "$DSC_SHA256" ] || die "$(basename "$dsc") has sha256 $sha, BASE pins $DSC_SHA256"
-	sha=$(sha_of "$tmp/$orig")
-	[ "$sha" = "$SHA256" ] || die "$orig has sha256 $sha, BASE pins $SHA256"
-	rm -rf "$dl"
+	# 0755 as the rest of build/, not mktemp's 0700 (as root, apt-helper
+	# warns that it downloads unsandboxed, as _apt cannot write here)
 	chmod 755 "$tmp"
+	if ! download "$URL" "$tmp/$orig" >"$out/fetch.log" 2>&1 || [ ! -s "$tmp/$orig" ]; then
+		rm -rf "$tmp"
+		grep -q 'Hash Sum mismatch' "$out/fetch.log" &&
+			die "$orig does not have the sha256 that BASE pins, $SHA256 (log: build/ndctl/fetch.log)"
+		unavailable "cannot download $URL (log: build/ndctl/fetch.log)"
+	fi
+	sha=$(sha_of "$tmp/$orig")
+	if [ "$sha" != "$SHA256" ]; then
+		rm -rf "$tmp"
+		die "$orig has sha256 $sha, BASE pins $SHA256"
+	fi
+	rm -rf "$dl"
 	mv "$tmp" "$dl"
 }
 
@@ -146,14 +136,6 @@ rm -rf "$src" "$bld"
 mkdir -p "$src"
 tar -xzf "$dl/$orig" -C "$src" --strip-components=1 ||
 	die "cannot extract $orig"
-if [ -f "$debtar" ]; then
-	sha=$(sha_of "$debtar")
-	grep -qE "^ $sha [0-9]+ $(basename "$debtar")\$" "$dsc" ||
-		die "$(basename "$debtar") has sha256 $sha, which $(basename "$dsc") does not list"
-	tar -xJf "$debtar" -C "$src" || die "cannot extract $(basename "$debtar")"
-	[ ! -s "$src/debian/patches/series" ] ||
-		die "Debian $VERSION patches the source (debian/patches/series), BASE says DEBIAN_PATCHES=none"
-fi
 
 for p in "${pfiles[@]}"; do
 	patch -d "$src" -p1 -N -s -F 0 --no-backup-if-mismatch <"$p" >"$out/patch.log" 2>&1 ||
@@ -177,7 +159,7 @@ if ! (cd "$src" && CC="$cc" CFLAGS="$(flags CFLAGS) $(flags CPPFLAGS)" LDFLAGS="
 	nice -n 10 meson setup "$bld" --buildtype=plain --prefix=/usr --libdir="lib/$multiarch" \
 	-Drootlibdir="/usr/lib/$multiarch" -Dversion-tag="$VERSION+nvmzone" \
 	-Ddocs="$mesondocs" -Dasciidoctor="$mesondocs" -Dsystemd=disabled -Dkeyutils=enabled \
-	-Dlibtracefs=disabled -Dtest=disabled -Ddestructive=disabled -Dbashcompletiondir=no \
+	-Dlibtracefs=enabled -Dtest=disabled -Ddestructive=disabled -Dbashcompletiondir=no \
 	-Diniparserdir=iniparser) >"$out/configure.log" 2>&1; then
 	tail -n 20 "$out/configure.log" >&2
 	die "meson setup failed (log: build/ndctl/configure.log)"
@@ -187,7 +169,7 @@ if [ "$docs" = 1 ]; then
 	mapfile -t man < <(ninja -C "$bld" -t targets all | grep -oE '^Documentation/daxctl/[^:]+\.1')
 	targets+=("${man[@]}")
 fi
-if ! nice -n 10 ninja -C "$bld" -j"$(nproc)" "${targets[@]}" >"$out/make.log" 2>&1; then
+if ! nice -n 10 ninja -C "$bld" -j"${JOBS:-$(nproc)}" "${targets[@]}" >"$out/make.log" 2>&1; then
 	tail -n 20 "$out/make.log" >&2
 	die "build failed (log: build/ndctl/make.log)"
 fi

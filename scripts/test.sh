@@ -134,7 +134,7 @@ scenarios() {
 kernel=$top/build/linux$sfx/arch/x86/boot/bzImage
 initrd=$top/build/initramfs$sfx.cpio
 # shellcheck disable=SC2086
-scenarios "$kernel" "$initrd" "" ${SCENARIOS:-numa demo nvm nvm-keep nvm-badparam nvm-initrd nvm-initrd-4g nfit hotplug movable kmem kmem-movable kmem-badblocks mirror mirror-badparam mirror-kernelcore mirror-cma mirror-efi mirror-efi-optin soak upstream}
+scenarios "$kernel" "$initrd" "" ${SCENARIOS:-numa demo nvm nvm-keep nvm-badparam nvm-initrd nvm-initrd-4g nfit hotplug movable kmem kmem-movable kmem-badblocks mirror mirror-badparam mirror-kernelcore mirror-cma mirror-efi mirror-efi-optin daxctl soak upstream}
 
 # Boot parameters fuzzed over many boots (BOOTFUZZ_BOOTS, 0 for none).
 boots=${BOOTFUZZ_BOOTS:-16}

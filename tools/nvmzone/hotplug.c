@@ -136,6 +136,18 @@ static bool devmem_has(const struct devmem *dm, uint64_t index)
 	return false;
 }
 
+/* nz_memblocks_read_some()'s filter: the blocks of the device */
+static bool devmem_want(uint64_t index, const void *arg)
+{
+	return devmem_has(arg, index);
+}
+
+/* Read the blocks of @dm only. 0 or -1 (error printed). */
+static int devmem_blocks_read(const struct devmem *dm, struct nz_memblocks *mb)
+{
+	return nz_memblocks_read_some(mb, devmem_want, dm);
+}
+
 /* The ranges of a device: mappingN/start,end, else resource and size */
 static int devmem_ranges(struct devmem *dm)
 {
@@ -536,7 +548,7 @@ int cmd_hotadd(int argc, char **argv)
 		nz_warnx(
 			"--force is ignored: kmem onlines the blocks of %s as its kmem_zone says, not as auto_online_blocks does",
 			dev);
-	if (nz_memblocks_read(&before) < 0)
+	if (devmem_blocks_read(&dm, &before) < 0)
 		return NZ_EXIT_FAILURE;
 	stats_read(&st0);
 
@@ -566,7 +578,7 @@ int cmd_hotadd(int argc, char **argv)
 	}
 
 	/* Online what is still offline: all of it on a stock kernel */
-	if (nz_memblocks_read(&mid) < 0) {
+	if (devmem_blocks_read(&dm, &mid) < 0) {
 		rc = NZ_EXIT_PARTIAL;
 		goto out;
 	}
@@ -584,7 +596,7 @@ int cmd_hotadd(int argc, char **argv)
 			failed++;
 
 	/* Re-read, and say what changed */
-	if (nz_memblocks_read(&after) < 0) {
+	if (devmem_blocks_read(&dm, &after) < 0) {
 		rc = NZ_EXIT_PARTIAL;
 		goto out;
 	}

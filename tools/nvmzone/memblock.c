@@ -104,6 +104,13 @@ static bool is_block_name(const char *s)
 
 int nz_memblocks_read(struct nz_memblocks *mb)
 {
+	return nz_memblocks_read_some(mb, NULL, NULL);
+}
+
+int nz_memblocks_read_some(struct nz_memblocks *mb,
+			   bool (*want)(uint64_t index, const void *arg),
+			   const void *arg)
+{
 	char path[PATH_MAX];
 	struct dirent *de;
 	size_t alloc = 0;
@@ -132,6 +139,9 @@ int nz_memblocks_read(struct nz_memblocks *mb)
 	}
 	while ((de = readdir(d))) {
 		if (!is_block_name(de->d_name))
+			continue;
+		/* the index in the name, as read_block() starts from */
+		if (want && !want(strtoull(de->d_name + 6, NULL, 10), arg))
 			continue;
 		if (mb->n == alloc) {
 			struct nz_memblock *nb;

@@ -283,6 +283,13 @@ struct nz_memblocks {
 
 /* Read every memory block, sorted by index.  0 or -1 (error printed). */
 int nz_memblocks_read(struct nz_memblocks *mb);
+/*
+ * The same for the blocks whose index @want accepts (its @arg passed on):
+ * a command about one device need not read every block's files.
+ */
+int nz_memblocks_read_some(struct nz_memblocks *mb,
+			   bool (*want)(uint64_t index, const void *arg),
+			   const void *arg);
 void nz_memblocks_free(struct nz_memblocks *mb);
 /* The block of @index in @mb, or NULL */
 const struct nz_memblock *nz_memblocks_find(const struct nz_memblocks *mb,

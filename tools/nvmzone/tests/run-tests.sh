@@ -1017,6 +1017,19 @@ dax0.0: 0 pages onlined into ZONE_NVM'
 	state_is 88 online
 }
 
+# hotadd reads only the device's blocks: another block whose files cannot
+# be read (here memory0 has no state file) neither costs time nor errors
+test_hotadd_reads_only_its_blocks()
+{
+	mk_hotplug "$T/r"
+	rm "$T/r/sys/devices/system/memory/memory0/state"
+	nz --sysroot "$T/r" hotadd dax0.0
+	expect_rc 0
+	err_empty
+	state_is 72 online_nvm
+	state_is 87 online_nvm
+}
+
 test_hotadd_zone_and_no_online()
 {
 	mk_hotplug "$T/r"

@@ -148,7 +148,7 @@ t_run "the background scrub finishes" scrub_wait
 
 # --- ndctl's test/daxctl-devices.sh --------------------------------------
 # test/common wants NDCTL, DAXCTL and CXL (cxl is unused here); the test
-# takes the first namespace of the ACPI.NFIT bus, turns it into a 256 MiB
+# takes the first namespace of the ACPI.NFIT bus, turns it into a 4 GiB
 # devdax namespace and reconfigures it through daxctl, auto_online_blocks
 # off (and on, for a refusal), then destroys it.
 ndctl_test() {

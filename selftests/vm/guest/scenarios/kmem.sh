@@ -102,7 +102,7 @@ t_run "offline and remove $daxb with the memmap on the memory" \
 t_eq "NVM zone empty again" "$(zone_pages 1 NVM present)" 0
 echo 0 >$db/memmap_on_memory; echo default >$da/kmem_zone; echo default >$db/kmem_zone
 
-# --- hot-add into ZONE_NVM with the unmodified daxctl --------------------
+# --- hot-add into ZONE_NVM with daxctl as it is used today -----------
 mem0=$(meminfo_kb MemTotal)
 nvm0=$(nvm_kb)
 scrub0=$(stat_of scrubbed_pages)
