@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -501,6 +502,25 @@ static int restore_kmem_zone(const char *dev, const char *old, const char *now)
 	return 0;
 }
 
+/* Block SIGINT, SIGTERM and SIGHUP; @old gets the mask to restore. */
+static void block_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+/* Let them through again: a pending one takes effect now, as usual */
+static void unblock_signals(const sigset_t *old)
+{
+	fflush(stdout);
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
 int cmd_hotadd(int argc, char **argv)
 {
 	struct nz_memblocks before = { 0 }, mid = { 0 }, after = { 0 };
@@ -513,6 +533,7 @@ int cmd_hotadd(int argc, char **argv)
 	struct devmem dm;
 	const char *dev;
 	size_t i, total = 0, ok = 0, changed, left = 0, failed = 0;
+	sigset_t oldmask;
 	int rc;
 
 	rc = nz_opts_parse(&o, argc, argv, hotadd_opts, 0, usage_hotadd);
@@ -558,12 +579,22 @@ int cmd_hotadd(int argc, char **argv)
 	} else {
 		if (!have_kmem_zone && check_auto_online(dev, force) < 0)
 			goto out;
+		/*
+		 * From writing kmem_zone to writing it back, SIGINT, SIGTERM
+		 * and SIGHUP wait: an interrupted hotadd must not leave the
+		 * device's kmem_zone changed.  What was printed is flushed
+		 * first, for a signal that ends nvmzone when it is let through.
+		 */
+		block_signals(&oldmask);
 		if (have_kmem_zone) {
 			kmem_new = no_online ? "offline" : z->kmem;
 			if (set_kmem_zone(dev, kmem_new, kmem_old,
-					  sizeof(kmem_old)) < 0)
+					  sizeof(kmem_old)) < 0) {
+				unblock_signals(&oldmask);
 				goto out;
+			}
 		}
+		fflush(stdout);
 		if (nz_dax_bind(dev, NZ_DAX_KMEM) == 0) {
 			bound = true;
 			printf("%s: bound to kmem (was %s)\n", dev,
@@ -573,8 +604,13 @@ int cmd_hotadd(int argc, char **argv)
 		if (kmem_old[0] &&
 		    restore_kmem_zone(dev, kmem_old, kmem_new) < 0)
 			failed++;
-		if (!bound)
+		unblock_signals(&oldmask);
+		if (!bound) {
+			/* kmem_zone stays changed: that is a change */
+			if (failed)
+				rc = NZ_EXIT_PARTIAL;
 			goto out;
+		}
 	}
 
 	/* Online what is still offline: all of it on a stock kernel */
@@ -582,6 +618,8 @@ int cmd_hotadd(int argc, char **argv)
 		rc = NZ_EXIT_PARTIAL;
 		goto out;
 	}
+	/* blocks that cannot be read have had their line: not onlined */
+	failed += mid.failed;
 	for (i = 0; i < mid.n && !no_online; i++)
 		if (devmem_has(&dm, mid.blk[i].index) &&
 		    !nz_block_online_p(&mid.blk[i]))
@@ -623,6 +661,9 @@ int cmd_hotadd(int argc, char **argv)
 			ok += nz_block_online_p(b) &&
 			      (!nz_block_zone(b) || nz_block_in_zone(b, z));
 	}
+	/* a block that cannot be read is not known to be as wanted */
+	total += after.failed;
+	failed += after.failed;
 	/* blocks that failed have had their line; the others get one */
 	if (!total)
 		nz_errx("%s: no memory block of the device is present", dev);
@@ -917,7 +958,7 @@ int cmd_hotremove(int argc, char **argv)
 			break;
 		}
 	}
-	if (nz_memblocks_read(&mid) < 0) {
+	if (devmem_blocks_read(&dm, &mid) < 0) {
 		rc = done ? NZ_EXIT_PARTIAL : NZ_EXIT_FAILURE;
 		goto out;
 	}
@@ -925,8 +966,14 @@ int cmd_hotremove(int argc, char **argv)
 		if (devmem_has(&dm, mid.blk[i].index) &&
 		    strcmp(mid.blk[i].state, "offline"))
 			still++;
-	/* kmem cannot remove online memory: unbinding it then leaks it */
-	if (!still && !failed) {
+	/*
+	 * kmem cannot remove online memory: unbinding it then leaks it.  A
+	 * block that cannot be read may be online.
+	 */
+	if (mid.failed) {
+		nz_errx("%s: %d memory blocks of the device cannot be read: the device stays system-ram",
+			dev, mid.failed);
+	} else if (!still && !failed) {
 		if (nz_dax_bind(dev, NZ_DAX_DEVDAX) == 0) {
 			printf("%s: bound to device_dax (was system-ram)\n",
 			       dev);

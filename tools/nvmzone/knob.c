@@ -398,10 +398,15 @@ static int check_assign(struct assign *a)
 static int set_one(const struct assign *a)
 {
 	char oldv[KNOB_VALUE_MAX], newv[KNOB_VALUE_MAX];
+	bool wronly = false;
 	ssize_t n;
 
 	n = nz_read_file(a->path, oldv, sizeof(oldv));
-	if (n < 0) {
+	if (n == -EACCES || n == -EPERM) {
+		/* a write-only knob: write it all the same, old value unknown */
+		strcpy(oldv, "?");
+		wronly = true;
+	} else if (n < 0) {
 		err_read(a->knob, a->def, -n);
 		return -1;
 	}
@@ -411,6 +416,11 @@ static int set_one(const struct assign *a)
 		return -1;
 	}
 	n = nz_read_file(a->path, newv, sizeof(newv));
+	if (wronly && (n == -EACCES || n == -EPERM)) {
+		/* write-only: what was written is what it is */
+		printf("%s: ? -> %s\n", a->knob, a->value);
+		return 0;
+	}
 	if (n < 0) {
 		nz_errx("%s: wrote '%s', but cannot read it back: %s", a->knob,
 			a->value, strerror(-n));

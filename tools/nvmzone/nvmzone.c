@@ -6,9 +6,11 @@
  * Structure after ndctl's daxctl (a table of subcommands), output after
  * util-linux lsmem (libsmartcols columns).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nvmzone.h"
 
@@ -64,7 +66,9 @@ static void usage(FILE *f)
 						    { -1, NULL } });
 	fputs("\n--sysroot and -h may come after COMMAND too, and the options of COMMAND\n"
 	      "-o, -J, -r, -n, -b and -a before it: 'nvmzone -J status' is\n"
-	      "'nvmzone status -J'.\n"
+	      "'nvmzone status -J'.  Before COMMAND, -b is --bytes only, and a\n"
+	      "COMMAND without --bytes refuses it: 'nvmzone -b offline' is not\n"
+	      "'nvmzone offline --blocks'.\n"
 	      "Without a COMMAND, or with only options, 'status' runs.\n"
 	      "'nvmzone COMMAND --help' describes a command's options and columns.\n\n"
 	      "Exit status: 0 success, 1 failure, 64 partial success.\n",
@@ -120,12 +124,34 @@ static int cmd_help(int argc, char **argv)
 	return run_cmd(cmd, 2, hargv);
 }
 
+/*
+ * At exit, as util-linux's close_stdout(): what could not be written to
+ * stdout (a full disk, /dev/full) is a failure, not a silent success.
+ */
+static void close_stdout(void)
+{
+	bool prev_err = ferror(stdout);
+	int err = 0;
+
+	errno = 0;
+	if (fflush(stdout) != 0 || prev_err)
+		err = errno ? errno : EIO;
+	if (fclose(stdout) != 0 && !err)
+		err = errno ? errno : EIO;
+	if (!err || err == EPIPE)
+		return;
+	nz_errx("write error: %s", strerror(err));
+	_exit(NZ_EXIT_FAILURE);
+}
+
 int main(int argc, char **argv)
 {
 	const struct nz_cmd *cmd = find_cmd("status");
 	struct nz_opts o;
 	char **cargv;
-	int nglobal, rest, cargc = 0, i, rc;
+	int rest, cargc = 0, i, rc;
+
+	atexit(close_stdout);
 
 	/* The options before COMMAND: -h and -V here, the rest passed on */
 	rc = nz_opts_parse(&o, argc, argv, global_opts, NZ_OPTS_STOP, usage);
@@ -135,10 +161,6 @@ int main(int argc, char **argv)
 		printf("nvmzone %s\n", NVMZONE_VERSION);
 		return NZ_EXIT_OK;
 	}
-	nglobal = argc - o.argc - 1;
-	/* "--" ended them: the command does not get it */
-	if (nglobal > 0 && !strcmp(argv[nglobal], "--"))
-		nglobal--;
 	rest = o.argc;
 	if (o.argc > 0) {
 		cmd = find_cmd(o.argv[0]);
@@ -149,14 +171,33 @@ int main(int argc, char **argv)
 		rest--;
 	}
 	/* COMMAND, the options before it, then what follows it */
-	cargv = calloc(nglobal + rest + 2, sizeof(*cargv));
+	cargv = calloc(NZ_NOPTS + 1 + rest + 2, sizeof(*cargv));
 	if (!cargv) {
 		nz_errx("out of memory");
 		return NZ_EXIT_FAILURE;
 	}
 	cargv[cargc++] = (char *)cmd->name;
-	for (i = 1; i <= nglobal; i++)
-		cargv[cargc++] = argv[i];
+	/*
+	 * The options before COMMAND, by their long names: a letter may mean
+	 * something else to COMMAND (-b is --blocks to online), a long name
+	 * it does not take is refused.  -n alone is passed as the letter:
+	 * --noheadings, or get's --values.  --sysroot is set already.
+	 */
+	if (o.given[NZ_O_OUTPUT]) {
+		cargv[cargc++] = "--output";
+		cargv[cargc++] = (char *)o.out.columns;
+	}
+	if (o.given[NZ_O_JSON])
+		cargv[cargc++] = "--json";
+	if (o.given[NZ_O_RAW])
+		cargv[cargc++] = "--raw";
+	/* -n is --values to get, as documented: the letter */
+	if (o.given[NZ_O_NOHEADINGS])
+		cargv[cargc++] = "-n";
+	if (o.given[NZ_O_BYTES])
+		cargv[cargc++] = "--bytes";
+	if (o.given[NZ_O_ALL])
+		cargv[cargc++] = "--all";
 	for (i = o.argc - rest; i < o.argc; i++)
 		cargv[cargc++] = o.argv[i];
 	rc = run_cmd(cmd, cargc, cargv);

@@ -358,6 +358,27 @@ bad:
 	return -1;
 }
 
+/*
+ * Every block of --blocks must have a byte address: a block whose end is
+ * past 2^64 would wrap the counts and addresses (block size @bs).  0 or -1
+ * (printed).
+ */
+static int check_blocks(const struct selection *s, const char *arg,
+			uint64_t bs)
+{
+	size_t k;
+
+	for (k = 0; k < s->n; k++) {
+		if (s->r[k].last > (UINT64_MAX - (bs - 1)) / bs) {
+			nz_errx("invalid block list '%s': block %" PRIu64
+				" is past the end of the address space",
+				arg, s->r[k].last);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 #define RANGE_EXPECTED \
 	"START-END (bytes, 0x hex, or a K/M/G/T suffix), SIZE, or --blocks N[-M]"
 
@@ -533,6 +554,7 @@ static int chmem_cmd(int argc, char **argv, bool online)
 	const struct nz_zone *z = NULL;
 	struct nz_memblocks mb = { 0 };
 	struct nz_opts o;
+	uint64_t bs;
 	int rc;
 
 	rc = nz_opts_parse(&o, argc, argv, online ? online_opts : offline_opts,
@@ -556,13 +578,12 @@ static int chmem_cmd(int argc, char **argv, bool online)
 				       "no RANGE, SIZE or --blocks given");
 		goto out;
 	}
-	if (!o.blocks) {
-		uint64_t bs;
-
-		if (nz_memblocks_size(&bs) < 0 ||
-		    parse_range(&sel, o.argv[0], bs) < 0)
-			goto out;
-	}
+	if (nz_memblocks_size(&bs) < 0)
+		goto out;
+	if (o.blocks && check_blocks(&sel, o.blocks, bs) < 0)
+		goto out;
+	if (!o.blocks && parse_range(&sel, o.argv[0], bs) < 0)
+		goto out;
 	if (nz_memblocks_read(&mb) < 0)
 		goto out;
 	if (sel.is_size)

@@ -758,6 +758,71 @@ test_set_missing_or_unwritable()
 	err_is "nvmzone set: expected KNOB=VALUE... or KNOB VALUE (see 'nvmzone set --help')"
 }
 
+# nzo ARGS...: nz with tests/fail-open.c preloaded: open() fails as
+# NZ_FAILR_SUFFIX, NZ_FAILW_SUFFIX and NZ_FAILW_N of the caller's
+# environment say ("NZ_FAILR_SUFFIX=/x nzo set ...")
+FAIL_OPEN=$TMP/fail-open.so
+nzo()
+{
+	[ -e "$FAIL_OPEN" ] ||
+		${CC:-cc} -shared -fPIC -O2 -Wall -Wextra -Werror \
+			-o "$FAIL_OPEN" "$HERE/fail-open.c" -ldl ||
+		fail "cannot build $FAIL_OPEN"
+	rc=0
+	LD_PRELOAD=$FAIL_OPEN \
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+		"$NVMZONE" "$@" >"$T/out" 2>"$T/err" || rc=$?
+}
+
+# a write-only knob (0200: root cannot read it either): written all the
+# same, its old value "?"
+test_set_write_only()
+{
+	mk_nvm "$T/r"
+	NZ_FAILR_SUFFIX=/vm/min_free_kbytes nzo --sysroot "$T/r" set vm.min_free_kbytes 90112
+	expect_rc 0
+	err_empty
+	out_is "vm.min_free_kbytes: ? -> 90112"
+	[ "$(cat "$T/r/proc/sys/vm/min_free_kbytes")" = 90112 ] || fail "file not written"
+}
+
+# failed writes to stdout are a failure, as util-linux close_stdout()
+test_stdout_write_error()
+{
+	mk_nvm "$T/r"
+	rc=0
+	"$NVMZONE" --sysroot "$T/r" status >/dev/full 2>"$T/err" || rc=$?
+	expect_rc 1
+	err_is "nvmzone: write error: No space left on device"
+	rc=0
+	"$NVMZONE" --version >/dev/full 2>"$T/err" || rc=$?
+	expect_rc 1
+	err_has "write error"
+}
+
+# before COMMAND, -b is --bytes only: never offline's or online's --blocks
+test_global_bytes_not_blocks()
+{
+	mk_hotplug "$T/r"
+	snap >"$T/before"
+	nz --sysroot "$T/r" -b offline 88
+	expect_rc 1
+	err_has "unrecognized option '--bytes'"
+	nz --sysroot "$T/r" -b online 72
+	expect_rc 1
+	err_has "unrecognized option '--bytes'"
+	snap >"$T/after"
+	diff -u "$T/before" "$T/after" >&2 || fail "the tree changed"
+	# where -b is --bytes, it still is
+	nz --sysroot "$T/r" -b blocks -o SIZE -n -r
+	expect_rc 0
+	out_lacks '[KMGT]$'
+	# --sysroot before help
+	nz --sysroot "$T/r" help status
+	expect_rc 0
+	out_has '^Usage:'
+}
+
 # ---- online / offline ----
 
 MEM=/sys/devices/system/memory
@@ -812,6 +877,27 @@ test_online_range_forms()
 	nz --sysroot "$T/r" online --blocks 76
 	expect_rc 0
 	state_is 76 online
+}
+
+# a block whose byte address is past 2^64 is refused before anything is
+# done: it would wrap the counts and addresses and take every block
+test_offline_blocks_overflow()
+{
+	mk_hotplug "$T/r"
+	snap >"$T/before"
+	nz --sysroot "$T/r" offline -b 0-18446744073709551615
+	expect_rc 1
+	err_is "nvmzone: invalid block list '0-18446744073709551615': block 18446744073709551615 is past the end of the address space"
+	out_empty
+	# 2^37 blocks of 128M are 2^64 bytes: the last one, 2^37 - 1, is not
+	nz --sysroot "$T/r" online -b 88,137438953472
+	expect_rc 1
+	err_has "invalid block list '88,137438953472'"
+	snap >"$T/after"
+	diff -u "$T/before" "$T/after" >&2 || fail "the tree changed"
+	nz --sysroot "$T/r" offline -b 137438953471
+	expect_rc 1
+	err_is "nvmzone: no memory block 137438953471"
 }
 
 test_online_blocks_skip()
@@ -1195,6 +1281,68 @@ dax0.0: kmem_zone nvm -> default (restored)'
 	state_is 72 offline
 }
 
+# bind fails and kmem_zone cannot be written back: kmem_zone stays
+# changed, a partial success (64), not a failure
+test_hotadd_restore_fails()
+{
+	mk_hotplug "$T/r"
+	rm "$T/r$DAXD/kmem/new_id"
+	NZ_FAILW_SUFFIX=/dax0.0/kmem_zone NZ_FAILW_N=2 nzo --sysroot "$T/r" hotadd dax0.0
+	expect_rc 64
+	err_is "nvmzone: dax0.0: cannot write 'dax0.0' to kmem/new_id: No such file or directory
+nvmzone: dax0.0: cannot write 'default' to kmem_zone: Input/output error (it stays 'nvm')"
+	out_is 'dax0.0: kmem_zone default -> nvm'
+	file_is "$T/r/sys/bus/dax/devices/dax0.0/kmem_zone" nvm
+}
+
+# SIGINT while kmem binds (kmem/bind a fifo that nobody reads yet): it
+# waits until kmem_zone is written back, then ends nvmzone (128 + 2); what
+# was printed is not lost
+test_hotadd_interrupted_restores()
+{
+	local zf="$T/r/sys/bus/dax/devices/dax0.0/kmem_zone" pid i
+
+	mk_hotplug "$T/r"
+	rm "$T/r$DAXD/kmem/bind"
+	mkfifo "$T/r$DAXD/kmem/bind"
+	# a background job of a script ignores SIGINT: let it have it again
+	python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' "$NVMZONE" --sysroot "$T/r" hotadd dax0.0 \
+		>"$T/out" 2>"$T/err" &
+	pid=$!
+	for i in $(seq 100); do
+		[ "$(cat "$zf")" = nvm ] && break
+		sleep 0.1
+	done
+	[ "$(cat "$zf")" = nvm ] || { kill -KILL $pid; fail "kmem_zone not set"; }
+	sleep 0.2
+	kill -INT $pid
+	sleep 0.2
+	# let the bind go on (a bounded wait: nvmzone may be gone already)
+	timeout 10 cat "$T/r$DAXD/kmem/bind" >"$T/bound" || true
+	rc=0
+	wait $pid || rc=$?
+	expect_rc 130
+	file_is "$zf" default
+	out_is 'dax0.0: kmem_zone default -> nvm
+dax0.0: bound to kmem (was devdax)
+dax0.0: kmem_zone nvm -> default (restored)'
+	file_is "$T/bound" dax0.0
+}
+
+# a memory block of the device that cannot be read: partial success
+test_hotadd_unreadable_block()
+{
+	mk_hotplug "$T/r"
+	rm "$T/r$MEM/memory80/state"
+	nz --sysroot "$T/r" hotadd dax0.0
+	expect_rc 64
+	err_has "memory80: cannot read state: No such file or directory"
+	state_is 72 online_nvm
+	state_is 87 online_nvm
+}
+
 # ---- hotremove ----
 
 test_hotremove()
@@ -1242,6 +1390,25 @@ nvmzone: dax1.0: 1 memory blocks are still online: the device stays system-ram"
 	# kmem must not be unbound while memory is online
 	written kmem unbind ''
 	written device_dax bind ''
+}
+
+# a block of the device that cannot be read may be online: kmem stays
+test_hotremove_unreadable_block()
+{
+	mk_hotplug "$T/r"
+	NZ_FAILR_SUFFIX=/memory90/state nzo --sysroot "$T/r" hotremove dax1.0
+	expect_rc 64
+	err_has "nvmzone: dax1.0: 1 memory blocks of the device cannot be read: the device stays system-ram"
+	state_is 88 offline
+	written kmem unbind ''
+	written device_dax bind ''
+	# nothing offlined: a failure
+	mk_hotplug "$T/r2"
+	for i in $(seq 88 95); do echo offline >"$T/r2$MEM/memory$i/state"; done
+	NZ_FAILR_SUFFIX=/memory90/state nzo --sysroot "$T/r2" hotremove dax1.0
+	expect_rc 1
+	err_has "1 memory blocks of the device cannot be read"
+	file_is "$T/r2$DAXD/kmem/unbind" ''
 }
 
 test_hotremove_check()
