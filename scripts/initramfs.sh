@@ -116,9 +116,23 @@ copy_prog jq
 "$top/scripts/util-linux.sh" || die "cannot build the patched lsmem and chmem (scripts/util-linux.sh)"
 copy_prog "$top/build/util-linux/bin/lsmem"
 copy_prog "$top/build/util-linux/bin/chmem"
-# Our CLI, built by the top Makefile (make nvmzone).
-make -s -C "$top/tools/nvmzone" >/dev/null
-copy_prog "$top/tools/nvmzone/nvmzone"
+# Our CLI, built against the libdaxctl that goes in (make ndctl's, which
+# onlines into ZONE_NVM) when there is one, else as make nvmzone builds it.
+mkdir -p "$top/build/nvmzone-vm"
+if [ "$ndrc" = 0 ]; then
+	make -s -C "$top/tools/nvmzone" BIN="$top/build/nvmzone-vm/nvmzone" \
+		DAXCTL_ROOT="$nd/root" >/dev/null
+else
+	make -s -C "$top/tools/nvmzone" BIN="$top/build/nvmzone-vm/nvmzone" >/dev/null
+fi
+install -m 0755 "$top/build/nvmzone-vm/nvmzone" "$root/bin/nvmzone"
+# make ndctl's libraries are in already (the host's could not serve it)
+for lib in $(LD_LIBRARY_PATH=$ndlib ldd "$top/build/nvmzone-vm/nvmzone" | grep -oE '/[^ ]+' || true); do
+	case $lib in
+	"$ndlib"/*) ;;
+	*) copy_lib "$lib" ;;
+	esac
+done
 # pthread_cancel dlopen()s libgcc_s.
 for lib in /lib/x86_64-linux-gnu/libgcc_s.so.1; do
 	[ -e "$lib" ] && copy_lib "$lib"

@@ -194,6 +194,9 @@ for p in ndctl daxctl; do
 	done
 	LD_LIBRARY_PATH=$lib "$bin" --version >/dev/null || die "$p does not run"
 done
+# libdaxctl's header, for nvmzone built against this libdaxctl
+# (tools/nvmzone's DAXCTL_ROOT): it is what finds the ZONE_NVM API
+install -D -m 0644 "$src/daxctl/libdaxctl.h" "$out/root.tmp/usr/include/daxctl/libdaxctl.h"
 rm -rf "$out/root" "$out/test" "$out/man"
 mv "$out/root.tmp" "$out/root"
 mkdir -p "$out/test"

@@ -108,6 +108,27 @@ else
 fi
 grep -E '^(PASS|FAIL) ' "$out/nvmzone-check.log" | sed 's/^\(PASS\|FAIL\) /\1 nvmzone: /' | tee -a "$all"
 
+# The VM's nvmzone is built against make ndctl's libdaxctl (initramfs.sh):
+# the same tests on that build, and the ZONE_NVM API of that libdaxctl in it
+nd_root=$top/build/ndctl/root
+if [ -x "$nd_root/usr/bin/daxctl" ]; then
+	if make -s -C "$top/tools/nvmzone" check DAXCTL_ROOT="$nd_root" \
+		SAN_BIN="$top/build/nvmzone-vm/nvmzone-san" >"$out/nvmzone-check-ndctl.log" 2>&1; then
+		echo "PASS build: nvmzone check against make ndctl's libdaxctl" | tee -a "$all"
+	else
+		echo "FAIL build: nvmzone check against make ndctl's libdaxctl (log: build/test/nvmzone-check-ndctl.log)" | tee -a "$all"
+	fi
+	grep -E '^(PASS|FAIL) ' "$out/nvmzone-check-ndctl.log" |
+		sed 's/^\(PASS\|FAIL\) /\1 nvmzone (libdaxctl 81+nvmzone): /' | tee -a "$all"
+	if nm -D "$top/build/nvmzone-vm/nvmzone" 2>/dev/null | grep -qw daxctl_memory_online_with_zone; then
+		echo "PASS build: the VM's nvmzone onlines into ZONE_NVM through libdaxctl (daxctl_memory_online_with_zone)" | tee -a "$all"
+	else
+		echo "FAIL build: the VM's nvmzone does not call daxctl_memory_online_with_zone" | tee -a "$all"
+	fi
+else
+	echo "FAIL build: no make ndctl build to test nvmzone against (build/ndctl/root)" | tee -a "$all"
+fi
+
 # scenarios KERNEL INITRD TAG NAME...: run VM scenarios, results into $all
 # (TAG, when not empty, marks each result line: "PASS [debug] kmem: ...")
 scenarios() {

@@ -110,7 +110,8 @@ static int err_dax(const char *name, const char *file, int errnum)
 	return -1;
 }
 
-int nz_dax_read(const char *name, struct nz_daxdev *d)
+/* nz_dax_read() under --sysroot: the files libdaxctl reads */
+static int dax_read_sysfs(const char *name, struct nz_daxdev *d)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 32], link[PATH_MAX];
 	const char *base;
@@ -121,6 +122,8 @@ int nz_dax_read(const char *name, struct nz_daxdev *d)
 	nz_strlcpy(d->name, name, sizeof(d->name));
 	if (!nz_path(dir, sizeof(dir), DAX_DIR "/%s", name))
 		return err_dax(name, "it", ENAMETOOLONG);
+	if (!nz_exists(dir))
+		return -ENOENT;
 	snprintf(path, sizeof(path), "%s/size", dir);
 	r = nz_read_u64(path, 10, &d->size);
 	if (r < 0)
@@ -158,6 +161,44 @@ int nz_dax_read(const char *name, struct nz_daxdev *d)
 	link[n] = '\0';
 	base = strrchr(link, '/');
 	nz_strlcpy(d->driver, base ? base + 1 : link, sizeof(d->driver));
+	return 0;
+}
+
+int nz_dax_read(const char *name, struct nz_daxdev *d)
+{
+	if (nz_sysroot()[0])
+		return dax_read_sysfs(name, d);
+	return nz_daxlib_read(name, d);
+}
+
+int nz_dax_read_mappings(struct nz_daxdev *d)
+{
+	char path[PATH_MAX], file[32];
+	uint64_t start, end;
+	size_t i;
+	int r;
+
+	d->nmap = 0;
+	for (i = 0; i < NZ_DAX_MAX_MAPPINGS; i++) {
+		snprintf(file, sizeof(file), "mapping%zu/start", i);
+		if (!nz_path(path, sizeof(path), DAX_DIR "/%s/%s", d->name,
+			     file))
+			return err_dax(d->name, file, ENAMETOOLONG);
+		r = nz_read_u64(path, 16, &start);
+		if (r == -ENOENT)
+			break;
+		if (r == 0) {
+			snprintf(file, sizeof(file), "mapping%zu/end", i);
+			nz_path(path, sizeof(path), DAX_DIR "/%s/%s", d->name,
+				file);
+			r = nz_read_u64(path, 16, &end);
+		}
+		if (r < 0)
+			return err_dax(d->name, file, -r);
+		d->map[d->nmap].start = start;
+		d->map[d->nmap].end = end;
+		d->nmap++;
+	}
 	return 0;
 }
 
@@ -286,6 +327,52 @@ static int cmp_names(const void *a, const void *b)
 			  ((const struct nz_daxdev *)b)->name);
 }
 
+/* Every device of DAX_DIR under --sysroot, as nz_daxlib_list() */
+static int list_sysfs(struct nz_daxdev **devs, size_t *n, int *failed)
+{
+	char path[PATH_MAX];
+	size_t alloc = 0;
+	struct dirent *de;
+	DIR *dir;
+	int r;
+
+	if (!nz_path(path, sizeof(path), DAX_DIR)) {
+		nz_err("cannot list dax devices", DAX_DIR, ENAMETOOLONG);
+		return -1;
+	}
+	dir = opendir(path);
+	if (!dir) {
+		nz_err("cannot list dax devices (is the dax driver loaded?)",
+		       path, errno);
+		return -1;
+	}
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (*n == alloc) {
+			struct nz_daxdev *nd;
+
+			alloc = alloc ? alloc * 2 : 16;
+			nd = realloc(*devs, alloc * sizeof(*nd));
+			if (!nd) {
+				nz_errx("out of memory");
+				closedir(dir);
+				return -1;
+			}
+			*devs = nd;
+		}
+		r = dax_read_sysfs(de->d_name, &(*devs)[*n]);
+		if (r == -ENOENT)
+			continue; /* gone since readdir() */
+		if (r < 0)
+			(*failed)++;
+		else
+			(*n)++;
+	}
+	closedir(dir);
+	return 0;
+}
+
 int cmd_devices(int argc, char **argv)
 {
 	struct nz_opts o;
@@ -293,12 +380,9 @@ int cmd_devices(int argc, char **argv)
 	struct nz_memblocks mb = { 0 };
 	struct libscols_table *tb = NULL;
 	struct nz_daxdev *devs = NULL;
-	size_t ndevs = 0, alloc = 0, idle = 0, i;
-	char path[PATH_MAX];
+	size_t ndevs = 0, idle = 0, kept, i;
 	bool all, need_blocks = false, have_blocks = false;
 	int failed = 0, rc;
-	struct dirent *de;
-	DIR *dir;
 
 	rc = nz_opts_parse(&o, argc, argv, opts, 0, usage);
 	if (rc >= 0)
@@ -312,44 +396,23 @@ int cmd_devices(int argc, char **argv)
 	rc = NZ_EXIT_FAILURE;
 	all = o.given[NZ_O_ALL] || o.given[NZ_O_IDLE];
 
-	if (!nz_path(path, sizeof(path), DAX_DIR)) {
-		nz_err("cannot list dax devices", DAX_DIR, ENAMETOOLONG);
-		return NZ_EXIT_FAILURE;
+	if (!nz_sysroot()[0]) {
+		if (nz_daxlib_list(&devs, &ndevs, &failed) < 0)
+			goto out;
+	} else if (list_sysfs(&devs, &ndevs, &failed) < 0) {
+		goto out;
 	}
-	dir = opendir(path);
-	if (!dir) {
-		nz_err("cannot list dax devices (is the dax driver loaded?)",
-		       path, errno);
-		return NZ_EXIT_FAILURE;
-	}
-	while ((de = readdir(dir))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (ndevs == alloc) {
-			struct nz_daxdev *nd;
-
-			alloc = alloc ? alloc * 2 : 16;
-			nd = realloc(devs, alloc * sizeof(*nd));
-			if (!nd) {
-				nz_errx("out of memory");
-				closedir(dir);
-				goto out;
-			}
-			devs = nd;
-		}
-		if (nz_dax_read(de->d_name, &devs[ndevs]) < 0) {
-			failed++;
-			continue;
-		}
-		if (!all && devs[ndevs].size == 0) {
+	/* seeds (size 0) only with -a; only system-ram has memory blocks */
+	for (i = 0, kept = 0; i < ndevs; i++) {
+		if (!all && devs[i].size == 0) {
 			idle++;
 			continue;
 		}
-		if (!strcmp(devs[ndevs].driver, "kmem"))
+		if (!strcmp(devs[i].driver, "kmem"))
 			need_blocks = true;
-		ndevs++;
+		devs[kept++] = devs[i];
 	}
-	closedir(dir);
+	ndevs = kept;
 	if (ndevs)
 		qsort(devs, ndevs, sizeof(*devs), cmp_names);
 

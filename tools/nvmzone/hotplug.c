@@ -149,36 +149,19 @@ static int devmem_blocks_read(const struct devmem *dm, struct nz_memblocks *mb)
 	return nz_memblocks_read_some(mb, devmem_want, dm);
 }
 
-/* The ranges of a device: mappingN/start,end, else resource and size */
+/*
+ * The ranges of a device: its mappings (libdaxctl's, or mappingN/start,end
+ * under --sysroot), else resource and size
+ */
 static int devmem_ranges(struct devmem *dm)
 {
-	char path[PATH_MAX], file[32];
-	uint64_t start, end;
 	size_t i;
-	int r;
 
-	for (i = 0; i < MAX_RANGES; i++) {
-		snprintf(file, sizeof(file), "mapping%zu/start", i);
-		if (!nz_path(path, sizeof(path), DAX_DIR "/%s/%s", dm->dax.name,
-			     file))
-			return -ENAMETOOLONG;
-		r = nz_read_u64(path, 16, &start);
-		if (r == -ENOENT)
-			break;
-		if (r == 0) {
-			snprintf(file, sizeof(file), "mapping%zu/end", i);
-			nz_path(path, sizeof(path), DAX_DIR "/%s/%s",
-				dm->dax.name, file);
-			r = nz_read_u64(path, 16, &end);
-		}
-		if (r < 0) {
-			nz_errx("%s: cannot read %s: %s", dm->dax.name, file,
-				strerror(-r));
-			return -1;
-		}
-		devmem_add(dm, start, end);
-	}
-	if (i == 0) {
+	if (nz_sysroot()[0] && nz_dax_read_mappings(&dm->dax) < 0)
+		return -1;
+	for (i = 0; i < dm->dax.nmap; i++)
+		devmem_add(dm, dm->dax.map[i].start, dm->dax.map[i].end);
+	if (!dm->dax.nmap) {
 		if (!dm->dax.have_resource) {
 			nz_errx("%s: cannot tell where its memory is: no resource, no mapping0",
 				dm->dax.name);
@@ -193,8 +176,8 @@ static int devmem_ranges(struct devmem *dm)
 /* Read dax device @name and where its memory blocks are.  0 or -1. */
 static int devmem_read(const char *name, struct devmem *dm)
 {
-	char path[PATH_MAX];
 	char *bs;
+	int r;
 
 	memset(dm, 0, sizeof(*dm));
 	if (!valid_devname(name)) {
@@ -202,12 +185,10 @@ static int devmem_read(const char *name, struct devmem *dm)
 			name);
 		return -1;
 	}
-	if (!nz_path(path, sizeof(path), DAX_DIR "/%s", name) ||
-	    !nz_exists(path)) {
+	r = nz_dax_read(name, &dm->dax);
+	if (r == -ENOENT)
 		nz_errx("%s: no such dax device", name);
-		return -1;
-	}
-	if (nz_dax_read(name, &dm->dax) < 0)
+	if (r < 0)
 		return -1;
 	if (!dm->dax.size) {
 		nz_errx("%s: the device has size 0 (a region seed): no memory",
@@ -618,8 +599,6 @@ int cmd_hotadd(int argc, char **argv)
 		rc = NZ_EXIT_PARTIAL;
 		goto out;
 	}
-	/* blocks that cannot be read have had their line: not onlined */
-	failed += mid.failed;
 	for (i = 0; i < mid.n && !no_online; i++)
 		if (devmem_has(&dm, mid.blk[i].index) &&
 		    !nz_block_online_p(&mid.blk[i]))
@@ -627,6 +606,20 @@ int cmd_hotadd(int argc, char **argv)
 	if (left && have_kmem_zone && bound)
 		printf("%s: kmem left %zu blocks offline; onlining them into %s\n",
 		       dev, left, z->kname);
+	/*
+	 * libdaxctl onlines the device's memory as daxctl online-memory
+	 * does; what it leaves offline is onlined block by block below, each
+	 * failure with its line.
+	 */
+	if (left && nz_daxlib_online(dev, z) != -EOPNOTSUPP) {
+		nz_memblocks_free(&mid);
+		if (devmem_blocks_read(&dm, &mid) < 0) {
+			rc = NZ_EXIT_PARTIAL;
+			goto out;
+		}
+	}
+	/* blocks that cannot be read have had their line: not onlined */
+	failed += mid.failed;
 	for (i = 0; i < mid.n && !no_online; i++)
 		if (devmem_has(&dm, mid.blk[i].index) &&
 		    nz_block_online(&mid.blk[i], mid.block_size, z, true) ==
@@ -910,10 +903,23 @@ static int check_removable(const struct devmem *dm,
 	return NZ_EXIT_FAILURE;
 }
 
+/* Whether block @index of @mb is online */
+static bool was_online(const struct nz_memblocks *mb, uint64_t index)
+{
+	size_t i;
+
+	for (i = 0; i < mb->n; i++)
+		if (mb->blk[i].index == index)
+			return nz_block_online_p(&mb->blk[i]);
+	return false;
+}
+
 int cmd_hotremove(int argc, char **argv)
 {
 	struct nz_memblocks before = { 0 }, mid = { 0 }, after = { 0 };
 	size_t i, done = 0, failed = 0, still = 0, nvm = 0;
+	const struct nz_memblocks *cur;
+	bool lib;
 	struct nvmstats st0, st1;
 	struct nz_opts o;
 	struct devmem dm;
@@ -941,31 +947,38 @@ int cmd_hotremove(int argc, char **argv)
 	}
 
 	stats_read(&st0);
-	for (i = 0; i < before.n; i++) {
-		struct nz_memblock b = before.blk[i];
+	for (i = 0; i < before.n; i++)
+		if (devmem_has(&dm, before.blk[i].index) &&
+		    nz_block_in_zone(&before.blk[i], &nz_zone_nvm))
+			nvm++;
+	/*
+	 * libdaxctl offlines the device's memory as daxctl offline-memory
+	 * does; what it leaves online is offlined block by block, each
+	 * failure with its line.
+	 */
+	lib = nz_daxlib_offline(dev) != -EOPNOTSUPP;
+	if (lib && devmem_blocks_read(&dm, &mid) < 0)
+		goto reread;
+	cur = lib ? &mid : &before;
+	for (i = 0; i < cur->n; i++) {
+		struct nz_memblock b = cur->blk[i];
 
-		if (!devmem_has(&dm, b.index))
-			continue;
-		nvm += nz_block_in_zone(&b, &nz_zone_nvm);
-		switch (nz_block_offline(&b, before.block_size, true)) {
-		case NZ_BLK_DONE:
-			done++;
-			break;
-		case NZ_BLK_FAILED:
+		if (devmem_has(&dm, b.index) &&
+		    nz_block_offline(&b, cur->block_size, true) ==
+			    NZ_BLK_FAILED)
 			failed++;
-			break;
-		case NZ_BLK_SKIPPED:
-			break;
-		}
 	}
-	if (devmem_blocks_read(&dm, &mid) < 0) {
-		rc = done ? NZ_EXIT_PARTIAL : NZ_EXIT_FAILURE;
-		goto out;
-	}
-	for (i = 0; i < mid.n; i++)
-		if (devmem_has(&dm, mid.blk[i].index) &&
-		    strcmp(mid.blk[i].state, "offline"))
+	nz_memblocks_free(&mid);
+	if (devmem_blocks_read(&dm, &mid) < 0)
+		goto reread;
+	for (i = 0; i < mid.n; i++) {
+		if (!devmem_has(&dm, mid.blk[i].index))
+			continue;
+		if (strcmp(mid.blk[i].state, "offline"))
 			still++;
+		else if (was_online(&before, mid.blk[i].index))
+			done++;
+	}
 	/*
 	 * kmem cannot remove online memory: unbinding it then leaks it.  A
 	 * block that cannot be read may be online.
@@ -998,6 +1011,10 @@ int cmd_hotremove(int argc, char **argv)
 		       st1.mig_dram - st0.mig_dram, st1.refused - st0.refused);
 	if (rc != NZ_EXIT_OK)
 		rc = done ? NZ_EXIT_PARTIAL : NZ_EXIT_FAILURE;
+	goto out;
+reread:
+	/* what changed is not known: some of it may have */
+	rc = NZ_EXIT_PARTIAL;
 out:
 	nz_memblocks_free(&before);
 	nz_memblocks_free(&mid);

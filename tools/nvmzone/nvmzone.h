@@ -306,6 +306,8 @@ int nz_memblock_read(uint64_t index, struct nz_memblock *b);
 
 /* ---- devices.c: dax devices ---- */
 
+#define NZ_DAX_MAX_MAPPINGS 64
+
 struct nz_daxdev {
 	char name[64];
 	char driver[64]; /* "" if unbound */
@@ -314,10 +316,43 @@ struct nz_daxdev {
 	uint64_t align; /* 0: unknown */
 	bool have_resource;
 	uint64_t resource;
+	/* the physical ranges of its memory, first to last byte */
+	size_t nmap;
+	struct {
+		uint64_t start, end;
+	} map[NZ_DAX_MAX_MAPPINGS];
 };
 
-/* Read DAX_DIR/@name.  0, or -1 with an error printed. */
+/*
+ * Read dax device @name: through libdaxctl on the running system, from
+ * DAX_DIR/@name under --sysroot.  0, -ENOENT (silently) when there is no
+ * such device, or -1 with an error printed.
+ */
 int nz_dax_read(const char *name, struct nz_daxdev *d);
+/* Read DAX_DIR/@name/mappingN into d->map[] (--sysroot).  0 or -1. */
+int nz_dax_read_mappings(struct nz_daxdev *d);
+
+/* ---- daxlib.c: the running system's dax devices, through libdaxctl ---- */
+
+struct nz_zone;
+
+/*
+ * Every dax device libdaxctl knows, into *@devs (malloc'd, *@n of them);
+ * a device that cannot be read has its line and counts in *@failed.  0, or
+ * -1 with an error printed.
+ */
+int nz_daxlib_list(struct nz_daxdev **devs, size_t *n, int *failed);
+/* nz_dax_read() without --sysroot */
+int nz_daxlib_read(const char *name, struct nz_daxdev *d);
+/*
+ * Online the memory of system-ram device @name into @z, or offline it, as
+ * daxctl online-memory and offline-memory do.  The number of blocks it
+ * changed, or -errno, silently: the caller re-reads the blocks and
+ * finishes or reports each.  -EOPNOTSUPP under --sysroot and where this
+ * libdaxctl cannot online into @z.
+ */
+int nz_daxlib_online(const char *name, const struct nz_zone *z);
+int nz_daxlib_offline(const char *name);
 /* devdax, system-ram, unbound or the driver's name */
 const char *nz_dax_mode(const struct nz_daxdev *d);
 

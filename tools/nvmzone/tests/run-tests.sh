@@ -2641,7 +2641,7 @@ test_run_help()
 test_make_flags()
 {
 	# not the flags of the make or the environment that runs the tests
-	local mk="env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u CFLAGS -u CPPFLAGS -u LDFLAGS -u WERROR make -s -B -n -C $HERE/.. nvmzone"
+	local mk="env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u CFLAGS -u CPPFLAGS -u LDFLAGS -u WERROR -u BIN -u SAN_BIN make -s -B -n -C $HERE/.. nvmzone"
 
 	$mk CPPFLAGS=-DNZ_CPP CFLAGS=-DNZ_C LDFLAGS=-Wl,-z,nzld >"$T/out" 2>"$T/err" ||
 		fail "make -n failed"
@@ -2658,7 +2658,7 @@ test_make_flags()
 	$mk WERROR=1 >"$T/out" 2>"$T/err" || fail "make -n failed"
 	out_has ' -Wall -Wextra -Werror '
 	# the project's test build: -Werror always
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -B -n -C "$HERE/.." nvmzone-san >"$T/out" 2>"$T/err" ||
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SAN_BIN make -s -B -n -C "$HERE/.." nvmzone-san >"$T/out" 2>"$T/err" ||
 		fail "make -n nvmzone-san failed"
 	out_has ' -Werror '
 }

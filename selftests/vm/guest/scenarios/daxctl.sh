@@ -143,6 +143,37 @@ t_run "memory$first onlined into ZONE_NVM by hand" sh -c "echo online_nvm > $MEM
 t_run "online-memory (ZONE_MOVABLE): race warning, exit non-zero" warns 1 daxctl online-memory "$dax"
 t_eq "  ... all online, in two zones, listed as mixed" "$(where) $(listed)" "online/Movable NVM false mixed"
 t_run "back to devdax" daxctl reconfigure-device -m devdax -f "$dax"
+
+# --- nvmzone through libdaxctl ------------------------------------------
+# nvmzone lists the devices as daxctl list does (libdaxctl's view), and
+# onlines and offlines their memory through libdaxctl
+# (daxctl_memory_online_with_zone, daxctl_memory_offline), then finishes
+# or reports block by block what it left.
+one() { jq -c 'if type == "array" then .[0] else . end'; }
+t_eq "nvmzone devices -J: $dax as daxctl list has it (size, target_node, mode)" \
+	"$(nvmzone devices -J | jq -c ".[] | select(.chardev == \"$dax\") | [.size, .target_node, .mode]")" \
+	"$(daxctl list -d "$dax" | one | jq -c '[.size, .target_node, .mode]')"
+t_run "nvmzone hotadd --no-online" nvmzone hotadd --no-online "$dax"
+t_eq "  ... system-ram, blocks offline" "$(daxctl list -d "$dax" | one | jq -r .mode) $(where)" \
+	"system-ram offline/Normal Movable NVM"
+t_run "nvmzone hotadd --zone nvm onlines them (libdaxctl)" nvmzone hotadd --zone nvm "$dax"
+t_eq "  ... ZONE_NVM, daxctl list agrees" "$(where) $(listed)" "online/NVM false nvm"
+t_eq "nvmzone devices: system-ram in NVM" \
+	"$(nvmzone devices -r -n -o CHARDEV,MODE,STATE,ZONES | grep "^$dax ")" "$dax system-ram online NVM"
+t_run "nvmzone hotremove (libdaxctl offlines)" nvmzone hotremove "$dax"
+t_eq "  ... devdax again" "$(daxctl list -d "$dax" | one | jq -r .mode)" devdax
+t_run "nvmzone hotadd --no-online" nvmzone hotadd --no-online "$dax"
+t_run "memory$first onlined into ZONE_MOVABLE by hand" \
+	sh -c "echo online_movable > $MEMDIR/memory$first/state"
+t_eq "nvmzone hotadd --zone nvm with one block in Movable: exit 64" \
+	"$(nvmzone hotadd --zone nvm "$dax" >/tmp/chk 2>&1; echo $?)" 64
+t_eq "  ... the others online in ZONE_NVM" "$(where)" "online/Movable NVM"
+t_run "  ... and names the block in Movable, in one line" \
+	sh -c "cat /tmp/chk; test \$(grep -c 'memory$first .*online in Movable, not NVM: offline it first' /tmp/chk) = 1"
+t_run "nvmzone hotremove" nvmzone hotremove "$dax"
+t_run "non-root nvmzone devices fails: $dax's resource is unreadable" \
+	sh -c "! /bin/setpriv --reuid=65534 --regid=65534 --clear-groups nvmzone devices >/tmp/chk 2>&1 &&
+	       grep -q '^nvmzone: $dax: cannot read resource: Permission denied\$' /tmp/chk"
 t_run "namespace destroyed" ndctl destroy-namespace -f all -r "$region"
 t_run "the background scrub finishes" scrub_wait
 
