@@ -14,6 +14,8 @@
 #   make ndctl            the VM's ndctl and daxctl: ndctl v81 (Debian's orig tarball) + tools/ndctl/patches
 #   make check            checkpatch --strict on linux/patches
 #   make bisect [FROM=N]  build every patch of the series on its own (and CONFIG_ZONE_NVM=n)
+#   make crossbuild       the series on arm64, armhf, ppc64el, s390x, riscv64, mips64el, alpha,
+#                         hppa and amd64's defconfig (CROSS_ARCHES="arm64 ..." for some)
 #   make bench            the fork against the unpatched base: ratios in build/bench/results.md
 #   make soak [DURATION=s] the hot-plug soak alone (default 600 s), as in make test (40 s)
 #   make upstream-baseline  the curated upstream mm selftests on the unpatched base:
@@ -25,7 +27,7 @@ SCENARIO ?= demo
 RUN ?=
 export DEBUG
 
-.PHONY: all deps tree patches kernel initramfs nvmzone util-linux ndctl test test-debug run check bisect bench soak upstream-baseline clean
+.PHONY: all deps tree patches kernel initramfs nvmzone util-linux ndctl test test-debug run check bisect crossbuild bench soak upstream-baseline clean
 
 all: initramfs nvmzone
 
@@ -68,6 +70,9 @@ check: tree
 
 bisect: kernel
 	@scripts/bisect.sh
+
+crossbuild: tree
+	@scripts/crossbuild.sh
 
 bench: deps tree nvmzone util-linux
 	@scripts/bench.sh

@@ -25,6 +25,10 @@ pkgs=(
 	libkeyutils-dev libtracefs-dev libtraceevent-dev jq
 	# the upstream mm selftests (migration and ksm_tests link libnuma)
 	libnuma-dev
+	# make crossbuild: the series on the other architectures Debian builds
+	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-powerpc64le-linux-gnu
+	gcc-s390x-linux-gnu gcc-riscv64-linux-gnu gcc-mips64el-linux-gnuabi64
+	gcc-alpha-linux-gnu gcc-hppa-linux-gnu
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -6,7 +6,8 @@
 # failure, any kernel splat, any scenario that did not finish; a skipped
 # test is never counted as passed.
 #
-#   SCENARIOS="numa hotplug"   run only these VM scenarios
+#   SCENARIOS="numa hotplug"   run only these VM scenarios (and no crossbuild)
+#   CROSSBUILD=0|1             without/with make crossbuild
 #   DEBUG=1                    test the debug (KASAN, lockdep) kernel
 #   SOAK_DURATION=SECONDS      length of the soak scenario (default 40)
 #   DEBUG_SCENARIOS="nvm soak" the scenarios the debug kernel runs after the
@@ -127,6 +128,16 @@ if [ -x "$nd_root/usr/bin/daxctl" ]; then
 	fi
 else
 	echo "FAIL build: no make ndctl build to test nvmzone against (build/ndctl/root)" | tee -a "$all"
+fi
+
+# The series on the other architectures Debian builds (cross-compilers from
+# Debian's archive): make test runs it unless SCENARIOS picks a few VM
+# scenarios, or CROSSBUILD=0.
+if [ "${CROSSBUILD:-}" = 1 ] || { [ -z "${SCENARIOS:-}" ] && [ "${CROSSBUILD:-1}" != 0 ]; }; then
+	step "the series on other architectures (make crossbuild)"
+	t0=$(date +%s)
+	bash "$top/scripts/crossbuild.sh" | tee -a "$all"
+	echo "   ($(( $(date +%s) - t0 ))s)"
 fi
 
 # scenarios KERNEL INITRD TAG NAME...: run VM scenarios, results into $all
