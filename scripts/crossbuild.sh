@@ -13,6 +13,10 @@
 # numbers: MADV_NVM, MADV_NVM_STRICT and MADV_NONVM must come out of every
 # architecture's <asm/mman.h> (headers_install), with the same values.
 #
+# debian-amd64 is Debian's own amd64 configuration (configs/debian), with
+# configs/nvm.config only: the series as Debian would build it (MAXSMP,
+# JUMP_LABEL, deferred struct page init, memcg, MGLRU, ...).
+#
 # Prints "PASS crossbuild: ARCH ..." or "FAIL crossbuild: ARCH ..." per
 # architecture, and "NOTE crossbuild: ARCH: not judged" where the unpatched
 # base itself does not build (then nothing is claimed for it); exits 1 when
@@ -27,21 +31,21 @@ jobs=${JOBS:-$(nproc)}
 
 # Debian architecture: kernel ARCH, cross prefix (none: the host's gcc), defconfig
 declare -A karch=(
-	[amd64]=x86 [arm64]=arm64 [armhf]=arm [ppc64el]=powerpc [s390x]=s390
+	[amd64]=x86 [debian-amd64]=x86 [arm64]=arm64 [armhf]=arm [ppc64el]=powerpc [s390x]=s390
 	[riscv64]=riscv [mips64el]=mips [alpha]=alpha [hppa]=parisc
 )
 declare -A prefix=(
-	[amd64]= [arm64]=aarch64-linux-gnu- [armhf]=arm-linux-gnueabihf-
+	[amd64]= [debian-amd64]= [arm64]=aarch64-linux-gnu- [armhf]=arm-linux-gnueabihf-
 	[ppc64el]=powerpc64le-linux-gnu- [s390x]=s390x-linux-gnu-
 	[riscv64]=riscv64-linux-gnu- [mips64el]=mips64el-linux-gnuabi64-
 	[alpha]=alpha-linux-gnu- [hppa]=hppa-linux-gnu-
 )
 declare -A defconfig=(
-	[amd64]=x86_64_defconfig [arm64]=defconfig [armhf]=multi_v7_defconfig
+	[amd64]=x86_64_defconfig [debian-amd64]=configs/debian/amd64.config [arm64]=defconfig [armhf]=multi_v7_defconfig
 	[ppc64el]=ppc64le_defconfig [s390x]=defconfig [riscv64]=defconfig
 	[mips64el]=64r2el_defconfig [alpha]=defconfig [hppa]=generic-32bit_defconfig
 )
-arches=${CROSS_ARCHES:-amd64 arm64 armhf ppc64el s390x riscv64 mips64el alpha hppa}
+arches=${CROSS_ARCHES:-amd64 debian-amd64 arm64 armhf ppc64el s390x riscv64 mips64el alpha hppa}
 
 [ -d "$ktree/.git" ] || { echo "crossbuild: no kernel tree: run 'make tree' first" >&2; exit 1; }
 base=$(git -C "$ktree" rev-parse --verify -q base) || { echo "crossbuild: build/linux has no base tag" >&2; exit 1; }
@@ -100,8 +104,14 @@ for a in $arches; do
 	mk=(make -s -C "$src" O="$o" ARCH="${karch[$a]}" CROSS_COMPILE="$p" CC="${ccache}${p}gcc" -j"$jobs")
 	: >"$log"
 	mkdir -p "$o"
-	if ! { "${mk[@]}" "${defconfig[$a]}" &&
-	       "$src/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" "$top/configs/nvm.config" "$top/configs/cross.config" &&
+	# a defconfig target, or a distribution's whole configuration (a file
+	# of configs/, which needs no additions: it has what it has)
+	case ${defconfig[$a]} in
+	configs/*) conf=(cp "$top/${defconfig[$a]}" "$o/.config") frags=() ;;
+	*) conf=("${mk[@]}" "${defconfig[$a]}") frags=("$top/configs/cross.config") ;;
+	esac
+	if ! { "${conf[@]}" &&
+	       "$src/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" "$top/configs/nvm.config" "${frags[@]}" &&
 	       "${mk[@]}" olddefconfig &&
 	       "${mk[@]}" prepare; } >>"$log" 2>&1; then
 		# the base alone, in a tree of its own: a base that does not
@@ -156,13 +166,21 @@ for a in $arches; do
 	else
 		uapi="headers_install failed"
 	fi
+	# where Kconfig offers the features (x86_64), the merge must keep every
+	# option configs/nvm.config asks for, as make kernel checks its own
+	want=ok
+	if [ "${karch[$a]}" = x86 ]; then
+		lost=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$top/configs/nvm.config" | grep -vxFf "$o/.config" | tr '\n' ' ')
+		[ -z "$lost" ] || want="configs/nvm.config asks for what the merge lost: $lost"
+	fi
 	dt=$(( $(date +%s) - t0 ))
 	what="${defconfig[$a]}, features:${feat:- none}; $built series files built, $skipped not in this config (${dt}s)"
-	if [ ${#bad[@]} = 0 ] && [ "$uapi" = ok ] && [ "$built" -gt 0 ]; then
+	if [ ${#bad[@]} = 0 ] && [ "$uapi" = ok ] && [ "$want" = ok ] && [ "$built" -gt 0 ]; then
 		echo "PASS crossbuild: $a: $what"
 	else
 		[ ${#bad[@]} = 0 ] || what+="; failed: ${bad[*]}"
 		[ "$uapi" = ok ] || what+="; $uapi"
+		[ "$want" = ok ] || what+="; $want"
 		echo "FAIL crossbuild: $a: $what (log: build/cross/$a.log)"
 		failed=1
 	fi
