@@ -111,15 +111,17 @@ t_eq "NVMTotal unchanged (1572864 kB)" "$(meminfo_kb NVMTotal)" 1572864
 
 # memory.stat: a cgroup's memory in ZONE_NVM ("nvm", bytes, the last line)
 memcg_nvm_stat() {
-	local cg=/tmp/cg2 ready pages innvm nvm last after rc=0
+	local cg=/tmp/cg2 ready pages innvm nvm last after stat rc=0
 	mkdir -p $cg && mount -t cgroup2 nvmtest $cg || return 1
 	echo +memory >$cg/cgroup.subtree_control && mkdir $cg/placed || { umount $cg; return 1; }
 	rm -f /tmp/cg.in /tmp/cg.out && mkfifo /tmp/cg.in /tmp/cg.out
 	sh -c "echo \$\$ >$cg/placed/cgroup.procs && exec /nvmtest/bin/nvm_hold 64" </tmp/cg.in >/tmp/cg.out &
 	exec 5>/tmp/cg.in 6</tmp/cg.out
 	read -r -t 120 ready pages innvm <&6
-	nvm=$(awk '$1 == "nvm" { print $2 }' $cg/placed/memory.stat)
-	last=$(tail -n 1 $cg/placed/memory.stat)
+	# one read for both: the value is live (the shell's own pages move)
+	stat=$(cat $cg/placed/memory.stat)
+	nvm=$(echo "$stat" | awk '$1 == "nvm" { print $2 }')
+	last=$(echo "$stat" | tail -n 1)
 	echo quit >&5; wait $!; exec 5>&- 6<&-
 	after=$(awk '$1 == "nvm" { print $2 }' $cg/placed/memory.stat)
 	echo "$ready $pages pages, $innvm in ZONE_NVM; memory.stat nvm $nvm, then $after; last line '$last'"
