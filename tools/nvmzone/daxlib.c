@@ -94,6 +94,8 @@ static int dev_fill(struct daxctl_dev *dev, struct nz_daxdev *d)
 	const char *name = daxctl_dev_get_devname(dev);
 	struct daxctl_mapping *m;
 	unsigned long long start, size;
+	__typeof__(d->map[0]) tmp;
+	size_t i, j;
 
 	memset(d, 0, sizeof(*d));
 	nz_strlcpy(d->name, name, sizeof(d->name));
@@ -120,6 +122,13 @@ static int dev_fill(struct daxctl_dev *dev, struct nz_daxdev *d)
 	}
 	if (d->size && !d->nmap && unreadable(name, "mapping0/start") < 0)
 		return -1;
+	/* libdaxctl lists them newest first: by address, as mappingN are */
+	for (i = 1; i < d->nmap; i++)
+		for (j = i; j > 0 && d->map[j].start < d->map[j - 1].start; j--) {
+			tmp = d->map[j];
+			d->map[j] = d->map[j - 1];
+			d->map[j - 1] = tmp;
+		}
 	/*
 	 * The mode as daxctl list gives it: system-ram is the memory of
 	 * kmem, any other bound device is devdax.
@@ -182,26 +191,42 @@ out:
 	return rc;
 }
 
-/* Online @name's memory into @z, or offline it (@z NULL): libdaxctl's answer */
-static int memory_op(const char *name, const struct nz_zone *z)
+/*
+ * libdaxctl finds a device's memory blocks by its resource and size, not
+ * by its mappings: for a device of several ranges it would reach the
+ * blocks between them, another device's.  Only one range that is
+ * [resource, resource + size) is left to it.
+ */
+static bool one_range(const struct nz_daxdev *d)
+{
+	if (!d->have_resource || !d->size)
+		return false;
+	if (d->nmap == 0)
+		return true;
+	return d->nmap == 1 && d->map[0].start == d->resource &&
+	       d->map[0].end == d->resource + d->size - 1;
+}
+
+/* Online @d's memory into @z, or offline it (@z NULL): libdaxctl's answer */
+static int memory_op(const struct nz_daxdev *d, const struct nz_zone *z)
 {
 	struct daxctl_memory *mem;
 	struct daxctl_ctx *ctx;
 	struct daxctl_dev *dev;
 	int rc;
 
-	if (nz_sysroot()[0])
-		return -EOPNOTSUPP;
+	if (nz_sysroot()[0] || !one_range(d))
+		return NZ_DAXLIB_UNUSED;
 #ifndef NZ_HAVE_DAXCTL_ZONE
 	/* only a libdaxctl that knows ZONE_NVM can online into it */
 	if (z && !strcmp(z->name, "nvm"))
-		return -EOPNOTSUPP;
+		return NZ_DAXLIB_UNUSED;
 #endif
 	rc = daxctl_new(&ctx);
 	if (rc < 0)
 		return rc;
 	quiet(ctx);
-	dev = dev_find(ctx, name);
+	dev = dev_find(ctx, d->name);
 	mem = dev ? daxctl_dev_get_memory(dev) : NULL;
 	if (!mem)
 		rc = -ENODEV;
@@ -221,12 +246,12 @@ static int memory_op(const char *name, const struct nz_zone *z)
 	return rc;
 }
 
-int nz_daxlib_online(const char *name, const struct nz_zone *z)
+int nz_daxlib_online(const struct nz_daxdev *d, const struct nz_zone *z)
 {
-	return memory_op(name, z);
+	return memory_op(d, z);
 }
 
-int nz_daxlib_offline(const char *name)
+int nz_daxlib_offline(const struct nz_daxdev *d)
 {
-	return memory_op(name, NULL);
+	return memory_op(d, NULL);
 }

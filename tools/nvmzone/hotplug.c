@@ -611,7 +611,7 @@ int cmd_hotadd(int argc, char **argv)
 	 * does; what it leaves offline is onlined block by block below, each
 	 * failure with its line.
 	 */
-	if (left && nz_daxlib_online(dev, z) != -EOPNOTSUPP) {
+	if (left && nz_daxlib_online(&dm.dax, z) != NZ_DAXLIB_UNUSED) {
 		nz_memblocks_free(&mid);
 		if (devmem_blocks_read(&dm, &mid) < 0) {
 			rc = NZ_EXIT_PARTIAL;
@@ -919,7 +919,8 @@ int cmd_hotremove(int argc, char **argv)
 	struct nz_memblocks before = { 0 }, mid = { 0 }, after = { 0 };
 	size_t i, done = 0, failed = 0, still = 0, nvm = 0;
 	const struct nz_memblocks *cur;
-	bool lib;
+	bool some;
+	int lib;
 	struct nvmstats st0, st1;
 	struct nz_opts o;
 	struct devmem dm;
@@ -956,17 +957,27 @@ int cmd_hotremove(int argc, char **argv)
 	 * does; what it leaves online is offlined block by block, each
 	 * failure with its line.
 	 */
-	lib = nz_daxlib_offline(dev) != -EOPNOTSUPP;
-	if (lib && devmem_blocks_read(&dm, &mid) < 0)
+	lib = nz_daxlib_offline(&dm.dax);
+	/* whether anything changed, should the blocks not read back */
+	some = lib > 0;
+	if (lib != NZ_DAXLIB_UNUSED && devmem_blocks_read(&dm, &mid) < 0)
 		goto reread;
-	cur = lib ? &mid : &before;
+	cur = lib != NZ_DAXLIB_UNUSED ? &mid : &before;
 	for (i = 0; i < cur->n; i++) {
 		struct nz_memblock b = cur->blk[i];
 
-		if (devmem_has(&dm, b.index) &&
-		    nz_block_offline(&b, cur->block_size, true) ==
-			    NZ_BLK_FAILED)
+		if (!devmem_has(&dm, b.index))
+			continue;
+		switch (nz_block_offline(&b, cur->block_size, true)) {
+		case NZ_BLK_DONE:
+			some = true;
+			break;
+		case NZ_BLK_FAILED:
 			failed++;
+			break;
+		case NZ_BLK_SKIPPED:
+			break;
+		}
 	}
 	nz_memblocks_free(&mid);
 	if (devmem_blocks_read(&dm, &mid) < 0)
@@ -1013,8 +1024,8 @@ int cmd_hotremove(int argc, char **argv)
 		rc = done ? NZ_EXIT_PARTIAL : NZ_EXIT_FAILURE;
 	goto out;
 reread:
-	/* what changed is not known: some of it may have */
-	rc = NZ_EXIT_PARTIAL;
+	/* the blocks could not be read back: what is known to have changed */
+	rc = some ? NZ_EXIT_PARTIAL : NZ_EXIT_FAILURE;
 out:
 	nz_memblocks_free(&before);
 	nz_memblocks_free(&mid);

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
 #include <getopt.h>
 #include <libsmartcols.h>
 
@@ -344,15 +345,19 @@ struct nz_zone;
 int nz_daxlib_list(struct nz_daxdev **devs, size_t *n, int *failed);
 /* nz_dax_read() without --sysroot */
 int nz_daxlib_read(const char *name, struct nz_daxdev *d);
+/* nz_daxlib_online() and _offline() did not ask libdaxctl */
+#define NZ_DAXLIB_UNUSED INT_MIN
 /*
- * Online the memory of system-ram device @name into @z, or offline it, as
+ * Online the memory of system-ram device @d into @z, or offline it, as
  * daxctl online-memory and offline-memory do.  The number of blocks it
  * changed, or -errno, silently: the caller re-reads the blocks and
- * finishes or reports each.  -EOPNOTSUPP under --sysroot and where this
- * libdaxctl cannot online into @z.
+ * finishes or reports each.  NZ_DAXLIB_UNUSED under --sysroot, where this
+ * libdaxctl cannot online into @z, and for a device whose memory is not
+ * the one range [resource, resource + size) (libdaxctl would reach the
+ * blocks between its ranges).
  */
-int nz_daxlib_online(const char *name, const struct nz_zone *z);
-int nz_daxlib_offline(const char *name);
+int nz_daxlib_online(const struct nz_daxdev *d, const struct nz_zone *z);
+int nz_daxlib_offline(const struct nz_daxdev *d);
 /* devdax, system-ram, unbound or the driver's name */
 const char *nz_dax_mode(const struct nz_daxdev *d);
 
