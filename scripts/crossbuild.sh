@@ -142,19 +142,25 @@ for a in $arches; do
 		rm -f "$o/${f%.c}.o"
 	done
 	objs=$("${mk[@]}" -k -n "${dirs[@]}" 2>>"$log" | grep -oE ' -o [^ ]+\.o( |$)' | sed 's/^ -o //; s/ $//' | sort -u)
-	built=0 skipped=0 bad=()
+	# those of the series' files, in one make each (-j): W=1 for the new
+	# files; an object that is not there afterwards did not compile
+	built=0 skipped=0 bad=() plain=() wone=()
 	for f in "${changed[@]}"; do
 		if ! grep -qxF "${f%.c}.o" <<<"$objs"; then
 			skipped=$((skipped + 1))
-			continue
+		elif is_added "$f"; then
+			wone+=("${f%.c}.o")
+		else
+			plain+=("${f%.c}.o")
 		fi
-		w=
-		is_added "$f" && w=W=1
-		if "${mk[@]}" $w "${f%.c}.o" >"$o/one.log" 2>&1; then
+	done
+	[ ${#plain[@]} = 0 ] || "${mk[@]}" -k "${plain[@]}" >>"$log" 2>&1
+	[ ${#wone[@]} = 0 ] || "${mk[@]}" -k W=1 "${wone[@]}" >>"$log" 2>&1
+	for obj in "${plain[@]}" "${wone[@]}"; do
+		if [ -f "$o/$obj" ]; then
 			built=$((built + 1))
 		else
-			bad+=("$f")
-			{ echo "== $f"; cat "$o/one.log"; } >>"$log"
+			bad+=("${obj%.o}.c")
 		fi
 	done
 	# the uapi numbers, from the installed headers of this architecture
