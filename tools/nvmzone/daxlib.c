@@ -168,17 +168,9 @@ int nz_daxlib_list(struct nz_daxdev **devs, size_t *n, int *failed)
 		return -1;
 	daxctl_region_foreach(ctx, region) {
 		daxctl_dev_foreach(region, dev) {
-			if (*n == alloc) {
-				struct nz_daxdev *nd;
-
-				alloc = alloc ? alloc * 2 : 16;
-				nd = realloc(*devs, alloc * sizeof(*nd));
-				if (!nd) {
-					nz_errx("out of memory");
-					rc = -1;
-					goto out;
-				}
-				*devs = nd;
+			if (nz_dax_grow(devs, *n, &alloc) < 0) {
+				rc = -1;
+				goto out;
 			}
 			if (dev_fill(dev, &(*devs)[*n]) < 0)
 				(*failed)++;

@@ -327,6 +327,22 @@ static int cmp_names(const void *a, const void *b)
 			  ((const struct nz_daxdev *)b)->name);
 }
 
+int nz_dax_grow(struct nz_daxdev **devs, size_t n, size_t *alloc)
+{
+	struct nz_daxdev *nd;
+
+	if (n < *alloc)
+		return 0;
+	nd = realloc(*devs, (*alloc ? *alloc * 2 : 16) * sizeof(*nd));
+	if (!nd) {
+		nz_errx("out of memory");
+		return -1;
+	}
+	*alloc = *alloc ? *alloc * 2 : 16;
+	*devs = nd;
+	return 0;
+}
+
 /* Every device of DAX_DIR under --sysroot, as nz_daxlib_list() */
 static int list_sysfs(struct nz_daxdev **devs, size_t *n, int *failed)
 {
@@ -349,17 +365,9 @@ static int list_sysfs(struct nz_daxdev **devs, size_t *n, int *failed)
 	while ((de = readdir(dir))) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (*n == alloc) {
-			struct nz_daxdev *nd;
-
-			alloc = alloc ? alloc * 2 : 16;
-			nd = realloc(*devs, alloc * sizeof(*nd));
-			if (!nd) {
-				nz_errx("out of memory");
-				closedir(dir);
-				return -1;
-			}
-			*devs = nd;
+		if (nz_dax_grow(devs, *n, &alloc) < 0) {
+			closedir(dir);
+			return -1;
 		}
 		r = dax_read_sysfs(de->d_name, &(*devs)[*n]);
 		if (r == -ENOENT)

@@ -330,6 +330,8 @@ struct nz_daxdev {
  * such device, or -1 with an error printed.
  */
 int nz_dax_read(const char *name, struct nz_daxdev *d);
+/* Room for one more in *@devs (@n used, *@alloc allocated).  0 or -1. */
+int nz_dax_grow(struct nz_daxdev **devs, size_t n, size_t *alloc);
 /* Read DAX_DIR/@name/mappingN into d->map[] (--sysroot).  0 or -1. */
 int nz_dax_read_mappings(struct nz_daxdev *d);
 
