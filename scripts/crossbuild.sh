@@ -67,7 +67,7 @@ if ! git -C "$src" rev-parse -q --verify HEAD >/dev/null 2>&1; then
 fi
 git -C "$src" checkout -q --detach "$head" ||
 	{ echo "crossbuild: cannot check out $head in $src" >&2; exit 1; }
-git -C "$src" clean -qfdx -e /nothing 2>/dev/null || true
+git -C "$src" clean -qfdx
 
 export CCACHE_DIR=${CCACHE_DIR:-$top/build/ccache} CCACHE_BASEDIR=$top/build
 ccache=

@@ -119,12 +119,10 @@ copy_prog "$top/build/util-linux/bin/chmem"
 # Our CLI, built against the libdaxctl that goes in (make ndctl's, which
 # onlines into ZONE_NVM) when there is one, else as make nvmzone builds it.
 mkdir -p "$top/build/nvmzone-vm"
-if [ "$ndrc" = 0 ]; then
-	make -s -C "$top/tools/nvmzone" BIN="$top/build/nvmzone-vm/nvmzone" \
-		DAXCTL_ROOT="$nd/root" >/dev/null
-else
-	make -s -C "$top/tools/nvmzone" BIN="$top/build/nvmzone-vm/nvmzone" >/dev/null
-fi
+daxroot=
+[ "$ndrc" != 0 ] || daxroot=$nd/root
+make -s -C "$top/tools/nvmzone" BIN="$top/build/nvmzone-vm/nvmzone" \
+	${daxroot:+DAXCTL_ROOT="$daxroot"} >/dev/null
 install -m 0755 "$top/build/nvmzone-vm/nvmzone" "$root/bin/nvmzone"
 # make ndctl's libraries are in already (the host's could not serve it)
 for lib in $(LD_LIBRARY_PATH=$ndlib ldd "$top/build/nvmzone-vm/nvmzone" | grep -oE '/[^ ]+' || true); do

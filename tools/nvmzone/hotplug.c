@@ -903,23 +903,11 @@ static int check_removable(const struct devmem *dm,
 	return NZ_EXIT_FAILURE;
 }
 
-/* Whether block @index of @mb is online */
-static bool was_online(const struct nz_memblocks *mb, uint64_t index)
-{
-	size_t i;
-
-	for (i = 0; i < mb->n; i++)
-		if (mb->blk[i].index == index)
-			return nz_block_online_p(&mb->blk[i]);
-	return false;
-}
-
 int cmd_hotremove(int argc, char **argv)
 {
 	struct nz_memblocks before = { 0 }, mid = { 0 }, after = { 0 };
 	size_t i, done = 0, failed = 0, still = 0, nvm = 0;
 	const struct nz_memblocks *cur;
-	bool some;
 	int lib;
 	struct nvmstats st0, st1;
 	struct nz_opts o;
@@ -958,8 +946,9 @@ int cmd_hotremove(int argc, char **argv)
 	 * failure with its line.
 	 */
 	lib = nz_daxlib_offline(&dm.dax);
-	/* whether anything changed, should the blocks not read back */
-	some = lib > 0;
+	/* libdaxctl says how many blocks it offlined */
+	if (lib > 0)
+		done = lib;
 	if (lib != NZ_DAXLIB_UNUSED && devmem_blocks_read(&dm, &mid) < 0)
 		goto reread;
 	cur = lib != NZ_DAXLIB_UNUSED ? &mid : &before;
@@ -970,7 +959,7 @@ int cmd_hotremove(int argc, char **argv)
 			continue;
 		switch (nz_block_offline(&b, cur->block_size, true)) {
 		case NZ_BLK_DONE:
-			some = true;
+			done++;
 			break;
 		case NZ_BLK_FAILED:
 			failed++;
@@ -982,14 +971,10 @@ int cmd_hotremove(int argc, char **argv)
 	nz_memblocks_free(&mid);
 	if (devmem_blocks_read(&dm, &mid) < 0)
 		goto reread;
-	for (i = 0; i < mid.n; i++) {
-		if (!devmem_has(&dm, mid.blk[i].index))
-			continue;
-		if (strcmp(mid.blk[i].state, "offline"))
+	for (i = 0; i < mid.n; i++)
+		if (devmem_has(&dm, mid.blk[i].index) &&
+		    strcmp(mid.blk[i].state, "offline"))
 			still++;
-		else if (was_online(&before, mid.blk[i].index))
-			done++;
-	}
 	/*
 	 * kmem cannot remove online memory: unbinding it then leaks it.  A
 	 * block that cannot be read may be online.
@@ -1025,7 +1010,7 @@ int cmd_hotremove(int argc, char **argv)
 	goto out;
 reread:
 	/* the blocks could not be read back: what is known to have changed */
-	rc = some ? NZ_EXIT_PARTIAL : NZ_EXIT_FAILURE;
+	rc = done ? NZ_EXIT_PARTIAL : NZ_EXIT_FAILURE;
 out:
 	nz_memblocks_free(&before);
 	nz_memblocks_free(&mid);
