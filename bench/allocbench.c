@@ -27,6 +27,13 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
+/* The largest buddy order: MAX_PAGE_ORDER since 6.8, MAX_ORDER - 1 before */
+#ifdef MAX_PAGE_ORDER
+#define BENCH_MAX_ORDER	MAX_PAGE_ORDER
+#else
+#define BENCH_MAX_ORDER	(MAX_ORDER - 1)
+#endif
+
 static char *mode = "normal";
 module_param(mode, charp, 0444);
 static uint order;
@@ -117,7 +124,7 @@ static int __init allocbench_init(void)
 	int cpu, err;
 
 	err = bench_gfp(mode, &gfp);
-	if (err || !batch || batch > 4096 || order >= MAX_ORDER || !iters ||
+	if (err || !batch || batch > 4096 || order > BENCH_MAX_ORDER || !iters ||
 	    !cpus || cpus > num_online_cpus()) {
 		pr_err("allocbench: bad parameters\n");
 		return -EINVAL;

@@ -3,6 +3,7 @@
 #
 # Export the commits base..HEAD of build/linux into linux/patches as
 # "git format-patch" files, and their order into linux/patches/series.
+# QUEUE=linux/next exports build/linux-next into linux/next/patches.
 #
 # The output is stable: no commit hashes, no git version signature and no
 # "n/m" numbering, so re-exporting an unchanged tree rewrites nothing and
@@ -10,8 +11,15 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-tree=${TREE:-$top/build/linux}
-out=$top/linux/patches
+queue=${QUEUE:-linux}
+queue=${queue%/}
+case "$queue" in
+linux) deftree=$top/build/linux ;;
+linux/next) deftree=$top/build/linux-next ;;
+*) printf 'patches: error: QUEUE must be linux or linux/next\n' >&2; exit 1 ;;
+esac
+tree=${TREE:-$deftree}
+out=$top/$queue/patches
 
 die() { printf 'patches: error: %s\n' "$*" >&2; exit 1; }
 
@@ -33,7 +41,7 @@ for f in "$tmp"/*.patch; do
 	echo "$name" >>"$tmp/series"
 	if ! cmp -s "$f" "$out/$name"; then
 		cp "$f" "$out/$name"
-		echo "patches: wrote linux/patches/$name"
+		echo "patches: wrote $queue/patches/$name"
 		changed=$((changed + 1))
 	fi
 done
@@ -41,7 +49,7 @@ for f in "$out"/*.patch; do
 	[ -e "$f" ] || break
 	if ! grep -qxF "$(basename "$f")" "$tmp/series"; then
 		rm -f "$f"
-		echo "patches: removed linux/patches/$(basename "$f")"
+		echo "patches: removed $queue/patches/$(basename "$f")"
 		changed=$((changed + 1))
 	fi
 done
@@ -51,4 +59,4 @@ if ! cmp -s "$tmp/series" "$out/series"; then
 fi
 # The exported tree is what "make tree" would build: remember it as applied.
 git -C "$tree" rev-parse HEAD >"$tree/.git/nvmzone-applied"
-echo "patches: $(wc -l <"$out/series") patch(es) in linux/patches, $changed file(s) changed"
+echo "patches: $(wc -l <"$out/series") patch(es) in $queue/patches, $changed file(s) changed"

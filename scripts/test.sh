@@ -16,6 +16,11 @@
 #                              nvm-initrd-4g soak" on it)
 #   BOOTFUZZ_BOOTS=N           boots of the boot-parameter fuzzer (default 16)
 #   BOOTFUZZ_SEED=N            its seed (default: random, printed)
+#   NEXT_TEST=0|1              without/with the port to the next base
+#                              (linux/next: its kernel, built in the
+#                              background, boots the scenarios named in
+#                              linux/next/SCENARIOS; default: on unless
+#                              SCENARIOS picks a few)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/test
@@ -94,6 +99,24 @@ if [ -n "$dscen" ]; then
 	dbg_build=$!
 fi
 build initramfs "$top/scripts/initramfs.sh"
+
+# The port to the next base (linux/next): its tree now, its kernel in the
+# background at nice 19 like the debug kernel, its scenarios at the end.
+next_build=
+stop_next_build() {
+	[ -z "$next_build" ] || kill -- "-$next_build" 2>/dev/null
+}
+trap 'stop_debug_build; stop_next_build' EXIT
+nscen=
+if [ "${NEXT_TEST:-}" = 1 ] || { [ -z "${SCENARIOS:-}" ] && [ "${NEXT_TEST:-1}" != 0 ]; }; then
+	nscen=$(sed 's/#.*//' "$top/linux/next/SCENARIOS" | xargs)
+	build tree-next env QUEUE=linux/next "$top/scripts/tree.sh"
+	# shellcheck disable=SC2016
+	setsid nice -n 19 bash -c 't=$(date +%s); NEXT=1 "$1"; rc=$?
+		echo "kernel-next: $(( $(date +%s) - t ))s at nice 19, exit status $rc"
+		exit $rc' _ "$top/scripts/kernel.sh" >"$out/build-kernel-next.log" 2>&1 </dev/null &
+	next_build=$!
+fi
 
 step "host tests (pipeline)"
 bash "$top/selftests/host/pipeline.sh" | tee -a "$all"
@@ -203,6 +226,31 @@ if [ -n "$dscen" ]; then
 	scenarios "$top/build/linux-debug/arch/x86/boot/bzImage" \
 		"$top/build/initramfs-debug.cpio" debug $dscen
 	echo "   the debug pass took $(( $(date +%s) - t0 ))s"
+fi
+
+
+# The port to the next base: its kernel, its initramfs, its scenarios.
+if [ -n "$nscen" ]; then
+	step "the port to $(sed -n 's/^PACKAGE=//p' "$top/linux/next/BASE") (linux/next)"
+	t0=$(date +%s)
+	wait "$next_build"
+	rc=$?
+	next_build=
+	if [ "$rc" = 0 ]; then
+		echo "PASS build: kernel-next" | tee -a "$all"
+	else
+		tail -n 30 "$out/build-kernel-next.log"
+		echo "FAIL build: kernel-next (log: build/test/build-kernel-next.log)" | tee -a "$all"
+		summary
+		exit 1
+	fi
+	echo "   $(tail -n 1 "$out/build-kernel-next.log"); waited $(( $(date +%s) - t0 ))s for it"
+	build initramfs-next env KTREE="$top/build/linux-next-vm" \
+		OUT="$top/build/initramfs-next.cpio" "$top/scripts/initramfs.sh"
+	# shellcheck disable=SC2086
+	scenarios "$top/build/linux-next-vm/arch/x86/boot/bzImage" \
+		"$top/build/initramfs-next.cpio" next $nscen
+	echo "   the next-base pass took $(( $(date +%s) - t0 ))s"
 fi
 
 summary

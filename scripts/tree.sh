@@ -3,7 +3,9 @@
 #
 # Materialise the fork in build/linux: the pristine Debian source of
 # linux/BASE committed and tagged "base", with linux/patches/series applied
-# on top by "git am".
+# on top by "git am".  QUEUE=linux/next does the same for the queue being
+# ported to the next base (linux/next/BASE and linux/next/patches) in
+# build/linux-next.
 #
 # Idempotent. An existing tree is reused when its base matches linux/BASE
 # and the commits base..HEAD are exactly the series (compared by patch-id, so
@@ -13,17 +15,24 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-tree=${TREE:-$top/build/linux}
-patches=$top/linux/patches
+queue=${QUEUE:-linux}
+queue=${queue%/}
+case "$queue" in
+linux) deftree=$top/build/linux ;;
+linux/next) deftree=$top/build/linux-next ;;
+*) printf 'tree: error: QUEUE must be linux or linux/next\n' >&2; exit 1 ;;
+esac
+tree=${TREE:-$deftree}
+patches=$top/$queue/patches
 series=$patches/series
 
 die() { printf 'tree: error: %s\n' "$*" >&2; exit 1; }
 say() { printf 'tree: %s\n' "$*"; }
 
 # shellcheck disable=SC1091
-. <(grep -E '^(PACKAGE|VERSION|SHA256)=' "$top/linux/BASE")
+. <(grep -E '^(PACKAGE|VERSION|SHA256)=' "$top/$queue/BASE")
 [ -n "${PACKAGE:-}" ] && [ -n "${VERSION:-}" ] && [ -n "${SHA256:-}" ] ||
-	die "linux/BASE must set PACKAGE, VERSION and SHA256"
+	die "$queue/BASE must set PACKAGE, VERSION and SHA256"
 tarball=/usr/src/$PACKAGE.tar.xz
 
 series_files() {
@@ -33,7 +42,7 @@ series_files() {
 		p=${p%%#*}
 		p=${p//[[:space:]]/}
 		[ -n "$p" ] || continue
-		[ -f "$patches/$p" ] || die "series names $p, which is not in linux/patches"
+		[ -f "$patches/$p" ] || die "series names $p, which is not in $queue/patches"
 		printf '%s\n' "$patches/$p"
 	done <"$series"
 }
@@ -55,7 +64,7 @@ install_base() {
 			tree: WARNING: $PACKAGE=$VERSION is no longer served by apt.
 			tree: WARNING: falling back to the newest $PACKAGE available.
 			tree: WARNING: the fork is NOT built on its pinned base; update
-			tree: WARNING: linux/BASE and rebase the series.
+			tree: WARNING: $queue/BASE and rebase the series.
 			################################################################
 			EOF
 			apt-get install -y "$PACKAGE" >/dev/null || die "cannot install $PACKAGE"
@@ -79,7 +88,7 @@ tree_ok() {
 	# Commits that are not in the series: someone's kernel work.  Keep it.
 	if [ -n "$(git -C "$tree" rev-list base..HEAD)" ] &&
 	   [ "$(git -C "$tree" rev-parse HEAD)" != "$(cat "$tree/.git/nvmzone-applied" 2>/dev/null)" ]; then
-		die "build/linux has commits that are not in linux/patches/series; export them with 'make patches' (or re-create the tree with FORCE=1)"
+		die "${tree#$top/} has commits that are not in $queue/patches/series; export them with 'make patches' (or re-create the tree with FORCE=1)"
 	fi
 	# The tree is exactly what we applied last time: re-apply the new series.
 	say "series changed: re-applying on base"
@@ -94,7 +103,7 @@ apply_series() {
 	while read -r p; do
 		if ! git -C "$tree" am -q --keep-cr "$p" >/dev/null 2>&1; then
 			git -C "$tree" am --abort >/dev/null 2>&1 || true
-			die "patch does not apply: linux/patches/$(basename "$p")"
+			die "patch does not apply: $queue/patches/$(basename "$p")"
 		fi
 	done < <(series_files)
 	git -C "$tree" rev-parse HEAD >"$tree/.git/nvmzone-applied"
@@ -106,13 +115,13 @@ install_base
 expected_sha=$SHA256
 actual_sha=$(sha256sum "$tarball" | cut -d' ' -f1)
 if [ "$actual_sha" != "$SHA256" ]; then
-	[ -n "$FALLBACK" ] || die "$tarball has sha256 $actual_sha, linux/BASE pins $SHA256"
+	[ -n "$FALLBACK" ] || die "$tarball has sha256 $actual_sha, $queue/BASE pins $SHA256"
 	say "WARNING: building on $actual_sha instead of the pinned base"
 	expected_sha=$actual_sha
 fi
 
 if tree_ok; then
-	say "build/linux matches linux/BASE and the series; reused"
+	say "${tree#$top/} matches $queue/BASE and the series; reused"
 	exit 0
 fi
 

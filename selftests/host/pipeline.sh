@@ -82,6 +82,22 @@ for p in $(grep -v '^#' "$top/linux/patches/series" 2>/dev/null); do
 	check "checkpatch --strict: $p" checkpatch_clean "$p"
 done
 
+# And the patches of the port to the next base (linux/next), with that
+# base's checkpatch, when its tree is there (make test builds it).
+# MACRO_ARG_UNUSED: 6.12's checkpatch flags the empty variants of the
+# per-zone list macros (NVM_ZONE(xx), TEXT_FOR_NVM(xx)), written as
+# upstream's own DMA_ZONE(xx) and TEXT_FOR_DEVICE(xx) are.
+ntree=$top/build/linux-next
+if [ -d "$ntree/.git" ]; then
+	for p in $(grep -v '^#' "$top/linux/next/patches/series" 2>/dev/null); do
+		checkpatch_next_clean() {
+			(cd "$ntree" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --quiet \
+				--ignore UNKNOWN_COMMIT_ID,CAMELCASE,MACRO_ARG_UNUSED "$top/linux/next/patches/$1")
+		}
+		check "checkpatch --strict (linux/next): $p" checkpatch_next_clean "$p"
+	done
+fi
+
 # The guest's table of /sys/kernel/mm/nvm (selftests/vm/guest/nvm-sysfs.sh)
 # and the series' ABI file describe the same files.
 abi_covers_table() {
