@@ -115,6 +115,17 @@ zone_pages() {
 		END { if (!found) print 0 }' /proc/zoneinfo
 }
 
+# zone_free_pcp NODE ZONE: the zone's free pages, those on its per-cpu
+# lists included (since 6.7 the per-cpu lists grow with the free rate, to
+# a few thousand pages of a zone: nr_free_pages alone moves with them)
+zone_free_pcp() {
+	awk -v node="$1," -v zone="$2" '
+		/^Node/ { in_zone = ($2 == node && $4 == zone) }
+		in_zone && $1 == "nr_free_pages" { free = $2 }
+		in_zone && $1 == "count:" { pcp += $2 }
+		END { print free + pcp }' /proc/zoneinfo
+}
+
 # meminfo_kb FIELD [NODE]: a /proc/meminfo (or node meminfo) field in kB
 # hold_start ARGS...: /nvmtest/bin/nvm_hold ARGS in the background, talking
 # over two fifos (commands in on fd 7, answers out on fd 8); its first line

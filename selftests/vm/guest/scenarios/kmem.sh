@@ -59,7 +59,13 @@ t_ksft /nvmtest/bin/nvm_prctl_test
 da=/sys/bus/dax/devices/$daxa db=/sys/bus/dax/devices/$daxb
 t_eq "$daxa/memmap_on_memory is 0, mode 644" \
 	"$(cat $da/memmap_on_memory) $(stat -c %a $da/memmap_on_memory)" "0 644"
+# Since 6.8 the attribute is upstream's, parsed by kstrtobool(), which
+# reads only the first character ("1 1" is 1, "0x1" is 0): those two are
+# refused by the 6.1 fork's attribute only.
+mom_6_1=
+case $(uname -r) in 6.1.*) mom_6_1=1 ;; esac
 for v in "" "maybe" "2" "-1" "1 1" "0x1"; do
+	case "$v" in "1 1" | 0x1) [ -n "$mom_6_1" ] || continue ;; esac
 	t_run "memmap_on_memory refuses '$v' (EINVAL, unchanged)" \
 		expect_err "Invalid argument" $da/memmap_on_memory "$v"
 done
@@ -130,10 +136,10 @@ t_eq "every page was scrubbed" "$(( $(stat_of scrubbed_pages) - scrub0 ))" "$((n
 t_run "lsmem reports the NVM blocks" sh -c "lsmem -o +ZONES | grep -q NVM"
 
 # --- placement by the program: madvise(MADV_NVM, _STRICT, MADV_NONVM) --------
-pfree0=$(zone_pages 1 NVM nr_free_pages)
+pfree0=$(zone_free_pcp 1 NVM)
 t_ksft /nvmtest/bin/nvm_placement_test
 t_ksft /nvmtest/bin/nvm_prctl_test
-pfree1=$(zone_pages 1 NVM nr_free_pages)
+pfree1=$(zone_free_pcp 1 NVM)
 t_run "placement tests gave ZONE_NVM back (free $pfree0 -> $pfree1 pages)" \
 	test $((pfree0 - pfree1)) -lt 2048
 
