@@ -45,7 +45,15 @@ static inline long nvm_read_zoneinfo(void)
 		if (!in_nvm)
 			continue;
 		if (sscanf(line, "  pages free %lu", &v) == 1)
-			free = v;
+			free += v;
+		/*
+		 * Free pages on the per-cpu lists serve faults too; since 6.7
+		 * the lists grow with the free rate (to thousands of pages of
+		 * a zone with a large vm.nvm_min_free_kbytes), and "pages free"
+		 * leaves them out.
+		 */
+		else if (sscanf(line, " count: %lu", &v) == 1)
+			free += v;
 		else if (sscanf(line, " min %lu", &v) == 1)
 			min = v;
 		else if (sscanf(line, " spanned %lu", &v) == 1)

@@ -43,6 +43,9 @@ t_run "bind $daxa again" bind_nvm "$daxa"
 t_eq "  ... the page is withheld now (KPF_OFFLINE), badblock_pages 1" \
 	"$(kpf_bit $lpfn 23) $(cat $NVM/stats/badblock_pages)" "1 1"
 t_run "back to devdax" to_devdax "$daxa"
+# the withheld page was never managed: offlining must not leave it counted
+t_eq "  ... ZONE_NVM neither present nor managed (the withheld page went too)" \
+	"$(zone_pages 1 NVM present)/$(zone_pages 1 NVM managed)/$(meminfo_kb NVMTotal)" "0/0/0"
 
 # --- c) no memmap on known-bad media ----------------------------------------
 db=/sys/bus/dax/devices/$daxb
@@ -71,7 +74,8 @@ case $(uname -r) in
 esac
 t_eq "  ... and the bad page is withheld (KPF_OFFLINE)" "$(kpf_bit $((mbad / 4096)) 23)" 1
 t_run "$daxb offlines and is removed (blocks with and without altmap)" to_devdax "$daxb"
-t_eq "NVM zone empty again" "$(zone_pages 1 NVM present)" 0
+t_eq "NVM zone empty again (present/managed)" \
+	"$(zone_pages 1 NVM present)/$(zone_pages 1 NVM managed)" "0/0"
 echo 0 >$db/memmap_on_memory
 
 # --- a) a full list fails closed --------------------------------------------
