@@ -11,14 +11,9 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-queue=${QUEUE:-linux}
-queue=${queue%/}
-case "$queue" in
-linux) deftree=$top/build/linux ;;
-linux/next) deftree=$top/build/linux-next ;;
-*) printf 'patches: error: QUEUE must be linux or linux/next\n' >&2; exit 1 ;;
-esac
-tree=${TREE:-$deftree}
+prog=patches
+# shellcheck source=scripts/queue.sh
+. "$top/scripts/queue.sh"
 out=$top/$queue/patches
 
 die() { printf 'patches: error: %s\n' "$*" >&2; exit 1; }

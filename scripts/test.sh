@@ -85,37 +85,48 @@ dscen=${DEBUG_SCENARIOS:-}
 # leave a CPU idle much of the time (one busy vCPU, host tests, boots): it
 # starts now, in the background at the lowest CPU priority and in its own
 # process group (killed if this run ends first), and the debug pass waits
-# for it.
-dbg_build=
-stop_debug_build() {
-	[ -z "$dbg_build" ] || kill -- "-$dbg_build" 2>/dev/null
+# for it.  The kernel of the port to the next base is built the same way.
+# bg_start NAME VAR=VALUE: scripts/kernel.sh with VAR=VALUE into
+# build-kernel-NAME.log; bg_wait NAME: wait for it, a build test line.
+declare -A bg_pid=()
+bg_stop() {
+	local n
+	for n in "${!bg_pid[@]}"; do kill -- "-${bg_pid[$n]}" 2>/dev/null; done
 }
-trap stop_debug_build EXIT
-if [ -n "$dscen" ]; then
+trap bg_stop EXIT
+bg_start() {
 	# shellcheck disable=SC2016
-	setsid nice -n 19 bash -c 't=$(date +%s); DEBUG=1 "$1"; rc=$?
-		echo "kernel-debug: $(( $(date +%s) - t ))s at nice 19, exit status $rc"
-		exit $rc' _ "$top/scripts/kernel.sh" >"$out/build-kernel-debug.log" 2>&1 </dev/null &
-	dbg_build=$!
-fi
+	setsid nice -n 19 bash -c 't=$(date +%s); env "$2" "$3"; rc=$?
+		echo "kernel-$1: $(( $(date +%s) - t ))s at nice 19, exit status $rc"
+		exit $rc' _ "$1" "$2" "$top/scripts/kernel.sh" >"$out/build-kernel-$1.log" 2>&1 </dev/null &
+	bg_pid[$1]=$!
+}
+bg_wait() {
+	local t0 rc
+	t0=$(date +%s)
+	wait "${bg_pid[$1]}"
+	rc=$?
+	unset "bg_pid[$1]"
+	if [ "$rc" = 0 ]; then
+		echo "PASS build: kernel-$1" | tee -a "$all"
+	else
+		tail -n 30 "$out/build-kernel-$1.log"
+		echo "FAIL build: kernel-$1 (log: build/test/build-kernel-$1.log)" | tee -a "$all"
+		summary
+		exit 1
+	fi
+	echo "   $(tail -n 1 "$out/build-kernel-$1.log"); waited $(( $(date +%s) - t0 ))s for it"
+}
+[ -z "$dscen" ] || bg_start debug DEBUG=1
 build initramfs "$top/scripts/initramfs.sh"
 
 # The port to the next base (linux/next): its tree now, its kernel in the
 # background at nice 19 like the debug kernel, its scenarios at the end.
-next_build=
-stop_next_build() {
-	[ -z "$next_build" ] || kill -- "-$next_build" 2>/dev/null
-}
-trap 'stop_debug_build; stop_next_build' EXIT
 nscen=
 if [ "${NEXT_TEST:-}" = 1 ] || { [ -z "${SCENARIOS:-}" ] && [ "${NEXT_TEST:-1}" != 0 ]; }; then
 	nscen=$(sed 's/#.*//' "$top/linux/next/SCENARIOS" | xargs)
 	build tree-next env QUEUE=linux/next "$top/scripts/tree.sh"
-	# shellcheck disable=SC2016
-	setsid nice -n 19 bash -c 't=$(date +%s); NEXT=1 "$1"; rc=$?
-		echo "kernel-next: $(( $(date +%s) - t ))s at nice 19, exit status $rc"
-		exit $rc' _ "$top/scripts/kernel.sh" >"$out/build-kernel-next.log" 2>&1 </dev/null &
-	next_build=$!
+	bg_start next NEXT=1
 fi
 
 step "host tests (pipeline)"
@@ -210,18 +221,7 @@ bash "$top/selftests/vm/harness-test.sh" | tee -a "$all"
 if [ -n "$dscen" ]; then
 	step "debug kernel (KASAN, lockdep, DEBUG_VM, DEBUG_PAGEALLOC)"
 	t0=$(date +%s)
-	wait "$dbg_build"
-	rc=$?
-	dbg_build=
-	if [ "$rc" = 0 ]; then
-		echo "PASS build: kernel-debug" | tee -a "$all"
-	else
-		tail -n 30 "$out/build-kernel-debug.log"
-		echo "FAIL build: kernel-debug (log: build/test/build-kernel-debug.log)" | tee -a "$all"
-		summary
-		exit 1
-	fi
-	echo "   $(tail -n 1 "$out/build-kernel-debug.log"); waited $(( $(date +%s) - t0 ))s for it"
+	bg_wait debug
 	build initramfs-debug env DEBUG=1 "$top/scripts/initramfs.sh"
 	# shellcheck disable=SC2086
 	scenarios "$top/build/linux-debug/arch/x86/boot/bzImage" \
@@ -234,18 +234,7 @@ fi
 if [ -n "$nscen" ]; then
 	step "the port to $(sed -n 's/^PACKAGE=//p' "$top/linux/next/BASE") (linux/next)"
 	t0=$(date +%s)
-	wait "$next_build"
-	rc=$?
-	next_build=
-	if [ "$rc" = 0 ]; then
-		echo "PASS build: kernel-next" | tee -a "$all"
-	else
-		tail -n 30 "$out/build-kernel-next.log"
-		echo "FAIL build: kernel-next (log: build/test/build-kernel-next.log)" | tee -a "$all"
-		summary
-		exit 1
-	fi
-	echo "   $(tail -n 1 "$out/build-kernel-next.log"); waited $(( $(date +%s) - t0 ))s for it"
+	bg_wait next
 	build initramfs-next env KTREE="$top/build/linux-next-vm" \
 		OUT="$top/build/initramfs-next.cpio" "$top/scripts/initramfs.sh"
 	# shellcheck disable=SC2086

@@ -15,14 +15,9 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-queue=${QUEUE:-linux}
-queue=${queue%/}
-case "$queue" in
-linux) deftree=$top/build/linux ;;
-linux/next) deftree=$top/build/linux-next ;;
-*) printf 'tree: error: QUEUE must be linux or linux/next\n' >&2; exit 1 ;;
-esac
-tree=${TREE:-$deftree}
+prog=tree
+# shellcheck source=scripts/queue.sh
+. "$top/scripts/queue.sh"
 patches=$top/$queue/patches
 series=$patches/series
 

@@ -44,7 +44,7 @@ patches_roundtrip() {
 	tmp=$(mktemp -d)
 	mkdir -p "$tmp/linux" "$tmp/scripts"
 	cp -r "$top/linux/patches" "$tmp/linux/"
-	cp "$top/scripts/patches.sh" "$tmp/scripts/"
+	cp "$top/scripts/patches.sh" "$top/scripts/queue.sh" "$tmp/scripts/"
 	cp "$tree/.git/nvmzone-applied" "$tmp/applied" 2>/dev/null
 	TREE=$tree bash "$tmp/scripts/patches.sh" | tee /dev/stderr | grep -q ' 0 file(s) changed' &&
 		diff -r "$top/linux/patches" "$tmp/linux/patches"
