@@ -177,49 +177,34 @@ mkdir -p "$root/nvmtest/upstream/memory-hotplug"
 cp "$ktree/tools/testing/selftests/memory-hotplug/mem-on-off-test.sh" \
 	"$root/nvmtest/upstream/memory-hotplug/"
 # The curated upstream mm selftests (selftests/vm/upstream/tests), built
-# static from this kernel's tools/testing/selftests/vm and uapi headers.
-# They are 6.1's: a kernel whose tree has tools/testing/selftests/mm
-# instead (6.3 renamed it; the port to the next base) goes without them,
-# and its scenarios do not include "upstream".
-if [ -d "$ktree/tools/testing/selftests/vm" ]; then
-	make -C "$ktree" -s ARCH=x86_64 headers >/dev/null
-	udir=$root/nvmtest/upstream/vm
-	utests=$(sed -n 's/^[^#][^[:space:]]*[[:space:]]\+[0-9]\+[[:space:]]\+\.\/\([^[:space:]]*\).*/\1/p' \
-		"$top/selftests/vm/upstream/tests" | sort -u)
-	ubins=()
-	for t in $utests; do
-		case $t in
-		test_hmm.sh) ubins+=("$udir/hmm-tests") ;;
-		*.sh) ;;
-		*) ubins+=("$udir/$t") ;;
-		esac
-	done
-	mkdir -p "$udir"
-	make -C "$ktree/tools/testing/selftests/vm" -s OUTPUT="$udir" EXTRA_CFLAGS=-static \
-		KHDR_INCLUDES="-isystem $ktree/usr/include" "${ubins[@]}" >"${out%.cpio}.vmtests.log" 2>&1 ||
-		{ tail -n 20 "${out%.cpio}.vmtests.log" >&2; die "cannot build the upstream vm selftests"; }
-	for t in $utests; do
-		case $t in
-		*.sh) install -m 0755 "$ktree/tools/testing/selftests/vm/$t" "$udir/$t" ;;
-		esac
-	done
-	# migration runs each of its three cases for RUNTIME seconds (60 in 6.1):
-	# 20 keeps the scenario short and still migrates hundreds of times.
-	if [ -e "$udir/migration" ]; then
-		sed 's/^#define RUNTIME (60)$/#define RUNTIME (20)/' \
-			"$ktree/tools/testing/selftests/vm/migration.c" >"${out%.cpio}.migration.c"
-		grep -q '^#define RUNTIME (20)$' "${out%.cpio}.migration.c" ||
-			die "tools/testing/selftests/vm/migration.c: no RUNTIME (60) to shorten"
-		gcc -Wall -static -iquote "$ktree/tools/testing/selftests/vm" \
-			-I "$ktree/tools/testing/selftests" -isystem "$ktree/usr/include" \
-			-o "$udir/migration" "${out%.cpio}.migration.c" -lnuma -lrt -lpthread \
-			>>"${out%.cpio}.vmtests.log" 2>&1 || die "cannot build the shortened migration test"
-	fi
-	install -m 0644 "$top/selftests/vm/upstream/tests" "$top/selftests/vm/upstream/baseline" \
-		"$root/nvmtest/upstream/"
-else
-	echo "initramfs: no tools/testing/selftests/vm in ${ktree#$top/}: the curated upstream tests are left out"
-fi
+# static from this kernel's tools/testing/selftests/mm and uapi headers.
+msrc=$ktree/tools/testing/selftests/mm
+[ -d "$msrc" ] || die "no tools/testing/selftests/mm in ${ktree#$top/}"
+make -C "$ktree" -s ARCH=x86_64 headers >/dev/null
+udir=$root/nvmtest/upstream/vm
+utests=$(sed -n 's/^[^#][^[:space:]]*[[:space:]]\+[0-9]\+[[:space:]]\+\.\/\([^[:space:]]*\).*/\1/p' \
+	"$top/selftests/vm/upstream/tests" | sort -u)
+ubins=()
+for t in $utests; do
+	case $t in
+	test_hmm.sh) ubins+=("$udir/hmm-tests") ;;
+	*.sh) ;;
+	*) ubins+=("$udir/$t") ;;
+	esac
+done
+mkdir -p "$udir"
+# -include kselftest.h: 6.12.118's khugepaged.c returns KSFT_SKIP (a stable
+# backport) without including the header that defines it.
+make -C "$msrc" -s OUTPUT="$udir" EXTRA_CFLAGS="-static -include $msrc/../kselftest.h" \
+	KHDR_INCLUDES="-isystem $ktree/usr/include" "${ubins[@]}" >"${out%.cpio}.vmtests.log" 2>&1 ||
+	{ tail -n 20 "${out%.cpio}.vmtests.log" >&2; die "cannot build the upstream mm selftests"; }
+for t in $utests; do
+	case $t in
+	*.sh) install -m 0755 "$msrc/$t" "$udir/$t" ;;
+	esac
+done
+install -m 0644 "$top/selftests/vm/upstream/tests" "$top/selftests/vm/upstream/baseline" \
+	"$root/nvmtest/upstream/"
 
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
 	cpio --null -o -H newc --owner=0:0 --quiet) >"$out.tmp"

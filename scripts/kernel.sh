@@ -12,8 +12,7 @@
 # rebuild each other.  BASE=1 builds the unpatched base (the "base" tag,
 # empty series) with the same VM configuration minus configs/nvm.config and
 # configs/nvm-test.config in
-# build/linux-base, for "make bench"; NEXT=1 builds build/linux-next, the
-# series being ported to linux/next/BASE; JUMP_LABEL=1 adds CONFIG_JUMP_LABEL=y
+# build/linux-base, for "make bench"; JUMP_LABEL=1 adds CONFIG_JUMP_LABEL=y
 # (configs/jump-label.config) in a tree of its own, suffixed -jl, and O2=1
 # -O2 (configs/o2.config), suffixed -o2.
 set -euo pipefail
@@ -21,21 +20,6 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/build/linux
 frags=("$top/configs/qemu.config" "$top/configs/nvm.config" "$top/configs/nvm-test.config")
-# NEXT=1: the queue being ported to the next base (linux/next) in
-# build/linux-next, with the features ported so far (linux/next/config).
-if [ -n "${NEXT:-}" ] && [ "${NEXT}" != 0 ]; then
-	src=$top/build/linux-next
-	# qemu.config without the options that the next base no longer has
-	# (each named in linux/next/config as "# gone: CONFIG_X, why")
-	qemu_next=$(mktemp)
-	trap 'rm -f "$qemu_next"' EXIT
-	gone=$(sed -n 's/^# gone: \(CONFIG_[A-Z0-9_]*\).*/\1/p' "$top/linux/next/config")
-	grep -v -E "^(# )?(${gone:-NONE})[= ]" "$top/configs/qemu.config" >"$qemu_next" || true
-	frags=("$qemu_next" "$top/linux/next/config")
-	# built in a worktree at build/linux-next's HEAD, so that the port
-	# can go on in build/linux-next while it builds
-	tree=$top/build/linux-next-vm
-fi
 # EXTRA_CONFIG: one more fragment (used by the harness's own tests);
 # CONFIG_ONLY=1: stop after checking the configuration.
 [ -z "${EXTRA_CONFIG:-}" ] || frags+=("$EXTRA_CONFIG")
@@ -43,7 +27,7 @@ fi
 die() { printf 'kernel: error: %s\n' "$*" >&2; exit 1; }
 
 [ -d "$src/.git" ] || die "no tree in $src: run 'make tree' first"
-tree=${tree:-$src} rev=
+tree=$src rev=
 if [ -n "${DEBUG:-}" ] && [ "${DEBUG}" != 0 ]; then
 	frags+=("$top/configs/debug.config")
 	tree=$top/build/linux-debug
@@ -90,7 +74,7 @@ kmake() { make -C "$tree" -s ARCH=x86_64 CC="$cc" HOSTCC=gcc "$@"; }
 # Build the wanted configuration aside and install it only when it differs,
 # so that an unchanged configuration never triggers a rebuild.
 cfg=$(mktemp -d)
-trap 'rm -rf "$cfg" ${qemu_next:+"$qemu_next"}' EXIT
+trap 'rm -rf "$cfg"' EXIT
 # tinyconfig is allnoconfig plus the tiny.config fragments; spelled out here
 # because the tinyconfig target ignores KCONFIG_CONFIG.
 kmake KCONFIG_CONFIG="$cfg/.config" allnoconfig >/dev/null

@@ -3,7 +3,6 @@
 #
 # Export the commits base..HEAD of build/linux into linux/patches as
 # "git format-patch" files, and their order into linux/patches/series.
-# QUEUE=linux/next exports build/linux-next into linux/next/patches.
 #
 # The output is stable: no commit hashes, no git version signature and no
 # "n/m" numbering, so re-exporting an unchanged tree rewrites nothing and
@@ -11,9 +10,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-prog=patches
-# shellcheck source=scripts/queue.sh
-. "$top/scripts/queue.sh"
+queue=linux
+tree=${TREE:-$top/build/linux}
 out=$top/$queue/patches
 
 die() { printf 'patches: error: %s\n' "$*" >&2; exit 1; }

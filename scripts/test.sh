@@ -16,11 +16,6 @@
 #                              nvm-initrd-4g soak" on it)
 #   BOOTFUZZ_BOOTS=N           boots of the boot-parameter fuzzer (default 16)
 #   BOOTFUZZ_SEED=N            its seed (default: random, printed)
-#   NEXT_TEST=0|1              without/with the port to the next base
-#                              (linux/next: its kernel, built in the
-#                              background, boots the scenarios named in
-#                              linux/next/SCENARIOS; default: on unless
-#                              SCENARIOS picks a few)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/test
@@ -85,7 +80,7 @@ dscen=${DEBUG_SCENARIOS:-}
 # leave a CPU idle much of the time (one busy vCPU, host tests, boots): it
 # starts now, in the background at the lowest CPU priority and in its own
 # process group (killed if this run ends first), and the debug pass waits
-# for it.  The kernel of the port to the next base is built the same way.
+# for it.
 # bg_start NAME VAR=VALUE: scripts/kernel.sh with VAR=VALUE into
 # build-kernel-NAME.log; bg_wait NAME: wait for it, a build test line.
 declare -A bg_pid=()
@@ -119,15 +114,6 @@ bg_wait() {
 }
 [ -z "$dscen" ] || bg_start debug DEBUG=1
 build initramfs "$top/scripts/initramfs.sh"
-
-# The port to the next base (linux/next): its tree now, its kernel in the
-# background at nice 19 like the debug kernel, its scenarios at the end.
-nscen=
-if [ "${NEXT_TEST:-}" = 1 ] || { [ -z "${SCENARIOS:-}" ] && [ "${NEXT_TEST:-1}" != 0 ]; }; then
-	nscen=$(sed 's/#.*//' "$top/linux/next/SCENARIOS" | xargs)
-	build tree-next env QUEUE=linux/next "$top/scripts/tree.sh"
-	bg_start next NEXT=1
-fi
 
 step "host tests (pipeline)"
 bash "$top/selftests/host/pipeline.sh" | tee -a "$all"
@@ -227,20 +213,6 @@ if [ -n "$dscen" ]; then
 	scenarios "$top/build/linux-debug/arch/x86/boot/bzImage" \
 		"$top/build/initramfs-debug.cpio" debug $dscen
 	echo "   the debug pass took $(( $(date +%s) - t0 ))s"
-fi
-
-
-# The port to the next base: its kernel, its initramfs, its scenarios.
-if [ -n "$nscen" ]; then
-	step "the port to $(sed -n 's/^PACKAGE=//p' "$top/linux/next/BASE") (linux/next)"
-	t0=$(date +%s)
-	bg_wait next
-	build initramfs-next env KTREE="$top/build/linux-next-vm" \
-		OUT="$top/build/initramfs-next.cpio" "$top/scripts/initramfs.sh"
-	# shellcheck disable=SC2086
-	scenarios "$top/build/linux-next-vm/arch/x86/boot/bzImage" \
-		"$top/build/initramfs-next.cpio" next $nscen
-	echo "   the next-base pass took $(( $(date +%s) - t0 ))s"
 fi
 
 summary

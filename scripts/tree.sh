@@ -3,9 +3,7 @@
 #
 # Materialise the fork in build/linux: the pristine Debian source of
 # linux/BASE committed and tagged "base", with linux/patches/series applied
-# on top by "git am".  QUEUE=linux/next does the same for the queue being
-# ported to the next base (linux/next/BASE and linux/next/patches) in
-# build/linux-next.
+# on top by "git am".
 #
 # Idempotent. An existing tree is reused when its base matches linux/BASE
 # and the commits base..HEAD are exactly the series (compared by patch-id, so
@@ -15,16 +13,15 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-prog=tree
-# shellcheck source=scripts/queue.sh
-. "$top/scripts/queue.sh"
+queue=linux
+tree=${TREE:-$top/build/linux}
 patches=$top/$queue/patches
 series=$patches/series
 
 die() { printf 'tree: error: %s\n' "$*" >&2; exit 1; }
 say() { printf 'tree: %s\n' "$*"; }
 
-# shellcheck disable=SC1091
+# shellcheck disable=SC1090,SC1091
 . <(grep -E '^(PACKAGE|VERSION|SHA256)=' "$top/$queue/BASE")
 [ -n "${PACKAGE:-}" ] && [ -n "${VERSION:-}" ] && [ -n "${SHA256:-}" ] ||
 	die "$queue/BASE must set PACKAGE, VERSION and SHA256"

@@ -4,7 +4,7 @@
 # make upstream-baseline: run the curated upstream mm selftests
 # (selftests/vm/upstream/tests) on the unpatched base kernel, in the same VM
 # shape and harness as the fork's "upstream" scenario, and write each test's
-# stock-6.1 result to selftests/vm/upstream/baseline.  The reason recorded
+# stock result to selftests/vm/upstream/baseline.  The reason recorded
 # for a test that fails or skips on stock is kept while its result stays the
 # same; a new failure gets a placeholder that a person must replace (the
 # scenario prints it).  Commit the file: make test judges the fork by it.
@@ -34,7 +34,7 @@ new=$(mktemp)
 		elif [ "$(echo "$old" | awk '{ print $2 }')" = "$res" ]; then
 			echo "$old"
 		else
-			echo "$name $res (on stock 6.1 too; reason not yet written: see $out)"
+			echo "$name $res (on stock too; reason not yet written: see $out)"
 		fi
 	done
 } >"$new"

@@ -44,7 +44,7 @@ patches_roundtrip() {
 	tmp=$(mktemp -d)
 	mkdir -p "$tmp/linux" "$tmp/scripts"
 	cp -r "$top/linux/patches" "$tmp/linux/"
-	cp "$top/scripts/patches.sh" "$top/scripts/queue.sh" "$tmp/scripts/"
+	cp "$top/scripts/patches.sh" "$tmp/scripts/"
 	cp "$tree/.git/nvmzone-applied" "$tmp/applied" 2>/dev/null
 	TREE=$tree bash "$tmp/scripts/patches.sh" | tee /dev/stderr | grep -q ' 0 file(s) changed' &&
 		diff -r "$top/linux/patches" "$tmp/linux/patches"
@@ -75,28 +75,15 @@ for p in $(grep -v '^#' "$top/linux/patches/series" 2>/dev/null); do
 		# Debian's python3 (with ply and git) for spdxcheck.py.
 		# CAMELCASE: checkpatch cannot see the page flag helpers that
 		# macros generate (__SetPageOffline(), __ClearPageReserved()...)
-		# and flags every use of them.
+		# and flags every use of them.  MACRO_ARG_UNUSED: 6.12's
+		# checkpatch flags the empty variants of the per-zone list
+		# macros (NVM_ZONE(xx), TEXT_FOR_NVM(xx)), written as upstream's
+		# own DMA_ZONE(xx) and TEXT_FOR_DEVICE(xx) are.
 		(cd "$tree" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --quiet \
-			--ignore UNKNOWN_COMMIT_ID,CAMELCASE "$top/linux/patches/$1")
+			--ignore UNKNOWN_COMMIT_ID,CAMELCASE,MACRO_ARG_UNUSED "$top/linux/patches/$1")
 	}
 	check "checkpatch --strict: $p" checkpatch_clean "$p"
 done
-
-# And the patches of the port to the next base (linux/next), with that
-# base's checkpatch, when its tree is there (make test builds it).
-# MACRO_ARG_UNUSED: 6.12's checkpatch flags the empty variants of the
-# per-zone list macros (NVM_ZONE(xx), TEXT_FOR_NVM(xx)), written as
-# upstream's own DMA_ZONE(xx) and TEXT_FOR_DEVICE(xx) are.
-ntree=$top/build/linux-next
-if [ -d "$ntree/.git" ]; then
-	for p in $(grep -v '^#' "$top/linux/next/patches/series" 2>/dev/null); do
-		checkpatch_next_clean() {
-			(cd "$ntree" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --quiet \
-				--ignore UNKNOWN_COMMIT_ID,CAMELCASE,MACRO_ARG_UNUSED "$top/linux/next/patches/$1")
-		}
-		check "checkpatch --strict (linux/next): $p" checkpatch_next_clean "$p"
-	done
-fi
 
 # The guest's table of /sys/kernel/mm/nvm (selftests/vm/guest/nvm-sysfs.sh)
 # and the series' ABI file describe the same files.

@@ -59,19 +59,11 @@ t_run "$daxb: memmap_on_memory=1, bind to ZONE_NVM" \
 	sh -c "echo 1 > $db/memmap_on_memory && echo nvm > $db/kmem_zone && daxctl reconfigure-device -m system-ram --no-online $daxb"
 t_run "  ... and scrubbed" scrub_wait
 t_eq "$daxb online in ZONE_NVM" "$(dax_blocks $daxb state)/$(dax_blocks $daxb valid_zones)" "online/NVM"
-# The 6.1 fork adds a range block by block and moves only that block's
-# memmap; since 6.8 upstream adds a range's blocks with altmaps all or
-# none, and the whole device keeps its memmap in DRAM.
-case $(uname -r) in
-6.1.*)
-	t_eq "memory$1 has its memmap elsewhere, the others on themselves" \
-		"$(( $(nvm_unmanaged) - u0 ))" "$(( (nbb - 1) * 512 + 1 ))"
-	t_run "  ... dmesg says so" sh -c "dmesg | grep -q 'memmap of its block in other memory'" ;;
-*)
-	t_eq "memory$1 meets the bad page: the memmap of all of $daxb is elsewhere" \
-		"$(( $(nvm_unmanaged) - u0 ))" 1
-	t_run "  ... dmesg says so" sh -c "dmesg | grep -q 'meets known-bad memory: memmap of'" ;;
-esac
+# Upstream adds a range's blocks with altmaps all or none (since 6.8): the
+# whole device keeps its memmap in DRAM.
+t_eq "memory$1 meets the bad page: the memmap of all of $daxb is elsewhere" \
+	"$(( $(nvm_unmanaged) - u0 ))" 1
+t_run "  ... dmesg says so" sh -c "dmesg | grep -q 'meets known-bad memory: memmap of'"
 t_eq "  ... and the bad page is withheld (KPF_OFFLINE)" "$(kpf_bit $((mbad / 4096)) 23)" 1
 t_run "$daxb offlines and is removed (blocks with and without altmap)" to_devdax "$daxb"
 t_eq "NVM zone empty again (present/managed)" \

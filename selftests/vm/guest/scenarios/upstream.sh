@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # The curated upstream mm selftests (selftests/vm/upstream/tests), judged
-# against the stock-6.1 baseline (selftests/vm/upstream/baseline):
+# against the stock baseline (selftests/vm/upstream/baseline):
 #  - a test that passes on stock must pass here;
 #  - a test that fails or skips on stock too is reported as a diagnostic
 #    with the baseline's reason, and is not counted either way;
@@ -39,7 +39,7 @@ mount -t hugetlbfs none huge
 echo 128 >/proc/sys/vm/nr_hugepages
 t_run "128 huge pages reserved" test "$(cat /proc/sys/vm/nr_hugepages)" = 128
 
-# baseline NAME: "RESULT REASON..." of the stock-6.1 run, or nothing
+# baseline NAME: "RESULT REASON..." of the stock run, or nothing
 baseline() { awk -v n="$1" '$1 == n { $1 = ""; sub(/^ /, ""); print; exit }' $U/baseline; }
 
 # judge NAME RESULT SECONDS EXTRA: one result against the baseline
@@ -52,18 +52,18 @@ judge() {
 	why=${why# }
 	if [ -z "$base" ]; then
 		tail -n 20 /tmp/up.log | t_diag
-		t_fail "upstream $name: $res, and no stock-6.1 baseline (make upstream-baseline)"
+		t_fail "upstream $name: $res, and no stock baseline (make upstream-baseline)"
 	elif [ "$want" = pass ]; then
 		if [ "$res" = pass ]; then
 			t_ok "upstream $name (${secs}s$extra)"
 		else
 			tail -n 30 /tmp/up.log | t_diag
-			t_fail "upstream $name: $res, passes on stock 6.1"
+			t_fail "upstream $name: $res, passes on stock"
 		fi
 	elif [ "$res" = pass ]; then
-		t_ok "upstream $name (${secs}s; $want on stock 6.1: $why)"
+		t_ok "upstream $name (${secs}s; $want on stock: $why)"
 	else
-		echo "# upstream $name: $res, as on stock 6.1 ($why); not counted"
+		echo "# upstream $name: $res, as on stock ($why); not counted"
 	fi
 }
 
@@ -92,7 +92,7 @@ while read -r name tmo cmd; do
 		awk -v p="$name/" 'index($1, p) == 1 && $2 == "pass" { print $1 }' $U/baseline |
 			while read -r c; do
 				grep -qx "${c#"$name/"} [a-z]*" /tmp/up.cases ||
-					{ tail -n 20 /tmp/up.log | t_diag; t_fail "upstream $c: did not run (exit $rc), passes on stock 6.1"; }
+					{ tail -n 20 /tmp/up.log | t_diag; t_fail "upstream $c: did not run (exit $rc), passes on stock"; }
 			done
 		continue
 	fi
