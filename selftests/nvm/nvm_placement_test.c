@@ -695,6 +695,65 @@ TEST_F(place, strict_fault_sigbus)
 	ASSERT_EQ(SIGBUS, WTERMSIG(status));
 }
 
+#ifndef MAP_DROPPABLE
+#define MAP_DROPPABLE	0x08	/* 6.11 */
+#endif
+#ifndef PR_SET_NVM_PLACEMENT
+#define PR_SET_NVM_PLACEMENT		0x4e564d01
+#endif
+#ifndef PR_NVM_PLACEMENT_STRICT
+#define PR_NVM_PLACEMENT_STRICT		2
+#endif
+
+/*
+ * A droppable mapping (MAP_DROPPABLE) in a strictly placed process, with
+ * ZONE_NVM full: the kernel never fails such a fault (it drops its
+ * VM_FAULT_OOM and the access is retried), so strict placement there must
+ * fall back to DRAM; before the fix the child retried the fault for ever.
+ */
+TEST_F_TIMEOUT(place, droppable_strict_falls_back, 180)
+{
+	size_t big = (self->room + 8192) * psize, len = 4 * MIB, touched = 0;
+	int pfd[2], status;
+	pid_t filler, pid;
+
+	ASSERT_EQ(0, pipe(pfd));
+	filler = fork();
+	ASSERT_LE(0, filler);
+	if (!filler)
+		fill_nvm_child(pfd[1], big);
+	ASSERT_EQ((ssize_t)sizeof(touched), read(pfd[0], &touched, sizeof(touched)));
+	EXPECT_LT(touched, big);	/* SIGBUS stopped the filler: full */
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char *mem;
+		size_t i;
+
+		alarm(60);	/* a fault retried for ever ends here */
+		if (prctl(PR_SET_NVM_PLACEMENT, PR_NVM_PLACEMENT_STRICT, 0, 0, 0))
+			_exit(40);
+		mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			   MAP_DROPPABLE | MAP_ANONYMOUS, -1, 0);
+		if (mem == MAP_FAILED)
+			_exit(41);
+		for (i = 0; i < len; i += psize)
+			mem[i] = 1;
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	kill(filler, SIGKILL);
+	ASSERT_EQ(filler, waitpid(filler, NULL, 0));
+	close(pfd[0]);
+	close(pfd[1]);
+	if (WIFSIGNALED(status))
+		TH_LOG("the droppable child died of signal %d (%s)", WTERMSIG(status),
+		       WTERMSIG(status) == SIGALRM ? "its fault retried for 60 s" : "?");
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+}
+
 /*
  * A strict allocation that fails outside a fault (here UFFDIO_COPY into a
  * strict range, as fork's copy, swap readahead or migration can) must not

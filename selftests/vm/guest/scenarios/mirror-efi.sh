@@ -10,7 +10,7 @@ MIR=/sys/kernel/mm/nvm/mirror
 
 t_run "booted through EFI" test -d /sys/firmware/efi
 t_run "dmesg: the firmware reports no mirrored memory" \
-	sh -c "! dmesg | grep -q 'mirrored memory'"
+	sh -c "! dmesg | grep -q 'efi: Memory: .*mirrored memory'"
 t_run "dmesg: mirrormem=firmware took the opt-in" \
 	sh -c "dmesg | grep -q 'mirrormem=firmware: the firmware.s mirrored ranges become MIGRATE_MIRROR'"
 t_eq "MirrorTotal is 0 kB" "$(meminfo_kb MirrorTotal)" 0

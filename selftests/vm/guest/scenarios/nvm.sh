@@ -132,6 +132,17 @@ memcg_nvm_stat() {
 	return $rc
 }
 t_run "memory.stat counts a cgroup's ZONE_NVM memory (nvm, last line)" memcg_nvm_stat
+# The same under the multi-gen LRU, which distributions turn on
+# (CONFIG_LRU_GEN_ENABLED): it keeps its own per-zone counts, and the nvm
+# line read 0 until memcg counted them too.
+LG=/sys/kernel/mm/lru_gen/enabled
+if [ -w $LG ]; then
+	t_run "multi-gen LRU turned on" sh -c "echo y > $LG && [ \$(cat $LG) != 0x0000 ]"
+	t_run "memory.stat counts a cgroup's ZONE_NVM memory under the multi-gen LRU" memcg_nvm_stat
+	t_run "multi-gen LRU off again" sh -c "echo n > $LG && [ \$(cat $LG) = 0x0000 ]"
+else
+	t_fail "no $LG: the test kernel lacks CONFIG_LRU_GEN"
+fi
 
 NVMTEST_NVM_KB=1572864 t_ksft /nvmtest/bin/nvm_zone_test
 t_ksft /nvmtest/bin/zoneinfo_test
