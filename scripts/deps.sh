@@ -40,3 +40,6 @@ echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# the downloaded .deb files are not needed once installed: CI's disk is
+# shared with everything else the machine holds
+apt-get clean

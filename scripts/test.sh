@@ -16,6 +16,9 @@
 #                              nvm-initrd-4g soak" on it)
 #   BOOTFUZZ_BOOTS=N           boots of the boot-parameter fuzzer (default 16)
 #   BOOTFUZZ_SEED=N            its seed (default: random, printed)
+#   KEEP_IMAGES=1              keep each scenario's memory and NVDIMM files
+#                              and crossbuild's checkout (default: deleted
+#                              once used, to bound the disk a run needs)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/test
@@ -30,7 +33,11 @@ all=$out/results
 start=$(date +%s)
 
 # each step says how far into the run it starts (CI's time is a budget)
-step() { printf '== [%ss] %s\n' "$(( $(date +%s) - start ))" "$*"; }
+# and how much disk is left (what a scenario's memory files need)
+step() {
+	printf '== [%ss, %s free] %s\n' "$(( $(date +%s) - start ))" \
+		"$(df -h --output=avail "$top/build" 2>/dev/null | tail -n 1 | tr -d ' ')" "$*"
+}
 summary() {
 	local pass fail skip
 	pass=$(grep -c '^PASS ' "$all")
@@ -159,6 +166,9 @@ if [ "${CROSSBUILD:-}" = 1 ] || { [ -z "${SCENARIOS:-}" ] && [ "${CROSSBUILD:-1}
 	t0=$(date +%s)
 	bash "$top/scripts/crossbuild.sh" | tee -a "$all"
 	echo "   ($(( $(date +%s) - t0 ))s)"
+	# its checkout of the tree is 1.5 GB the scenarios can use (the next
+	# crossbuild makes it again; the objects and logs stay)
+	[ "${KEEP_IMAGES:-0}" = 1 ] || git -C "$top/build/linux" worktree remove --force "$top/build/cross/src" 2>/dev/null
 fi
 
 # scenarios KERNEL INITRD TAG NAME...: run VM scenarios, results into $all
@@ -175,6 +185,9 @@ scenarios() {
 		DEBUG=$dbg bash "$top/selftests/vm/run-scenario.sh" -q -k "$kernel" -r "$initrd" -o "$d" "$s"
 		# A scenario that could not be judged at all is a failure too.
 		mkdir -p "$d"
+		# the guest's memory and NVDIMM files (up to 6 GB each) are not
+		# logs: only KEEP_IMAGES=1 keeps them
+		[ "${KEEP_IMAGES:-0}" = 1 ] || rm -f "$d"/*.img
 		grep -qs "guest tests ran to the end" "$d/results" ||
 			echo "FAIL $s: the scenario produced no results (log: ${d#$top/})" >>"$d/results"
 		[ -z "$tag" ] || sed -i -E "s/^(PASS|FAIL|SKIP) /\1 [$tag] /" "$d/results"

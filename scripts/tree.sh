@@ -64,6 +64,7 @@ install_base() {
 		fi
 	fi
 	[ -f "$tarball" ] || die "$PACKAGE installed but $tarball is missing"
+	apt-get clean
 }
 
 tree_ok() {
