@@ -16,7 +16,8 @@
  *
  *   normal   GFP_KERNEL
  *   movable  GFP_HIGHUSER_MOVABLE
- *   nvm      GFP_KERNEL | __GFP_NVM          (CONFIG_ZONE_NVM)
+ *   nvm      GFP_HIGHUSER_MOVABLE | __GFP_NVM (CONFIG_ZONE_NVM: only movable
+ *            requests may use ZONE_NVM, docs/design.md)
  *   mirror   GFP_KERNEL | __GFP_MIRROR       (CONFIG_MEMORY_MIRROR)
  */
 #include <linux/completion.h>
@@ -103,7 +104,7 @@ static int bench_gfp(const char *m, gfp_t *gfp)
 		*gfp = GFP_HIGHUSER_MOVABLE;
 #ifdef CONFIG_ZONE_NVM
 	else if (!strcmp(m, "nvm"))
-		*gfp = GFP_KERNEL | __GFP_NVM;
+		*gfp = GFP_HIGHUSER_MOVABLE | __GFP_NVM;
 #endif
 #ifdef CONFIG_MEMORY_MIRROR
 	else if (!strcmp(m, "mirror"))

@@ -194,17 +194,19 @@ for tag, unit, prec in (("fast", "ns", 1), ("icount", "guest instructions (-icou
             print(f"| order-{o} alloc+free, {c} CPU{'s' if c != '1' else ''}, GFP_KERNEL, {unit} | "
                   f"{med(b):.1f} | {med(f):.1f} | **{med(f) / med(b):.3f}** (<= 1.01) | "
                   f"base {spread(b):.{prec}f}%, fork {spread(f):.{prec}f}% (n={len(f)}) |")
-# in use: nvm and mirror against normal on the fork, paired per boot
+# in use, paired per boot on the fork: nvm against movable (ZONE_NVM takes
+# only movable requests), mirror against normal
 inuse = {}
 for l in lines("inuse"):
     d = kv(l)
     if "ns" in d:
         inuse.setdefault(d["mode"], []).append(float(d["ns"]))
-for m in ("nvm", "mirror"):
-    a, n = inuse.get(m, []), inuse.get("normal", [])
+for m, ref, what in (("nvm", "movable", "GFP_HIGHUSER_MOVABLE|__GFP_NVM (ZONE_NVM) vs GFP_HIGHUSER_MOVABLE"),
+                     ("mirror", "normal", "GFP_KERNEL|__GFP_MIRROR vs GFP_KERNEL")):
+    a, n = inuse.get(m, []), inuse.get(ref, [])
     if a and n:
         pairs = [x / y for x, y in zip(a, n)]
-        print(f"| order-0, 1 CPU, {'__GFP_NVM (ZONE_NVM)' if m == 'nvm' else '__GFP_MIRROR'} vs GFP_KERNEL, fork, ns | "
+        print(f"| order-0, 1 CPU, {what}, fork, ns | "
               f"{med(n):.1f} (ordinary) | {med(a):.1f} | **{med(pairs):.3f}** (<= 1.05) | pairs {min(pairs):.3f}-{max(pairs):.3f} (n={len(pairs)}) |")
 # hot-add
 hot = {}
