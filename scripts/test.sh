@@ -128,6 +128,9 @@ bash "$top/selftests/host/pipeline.sh" | tee -a "$all"
 step "host tests (patched util-linux lsmem/chmem on a fake sysfs)"
 bash "$top/selftests/host/util-linux.sh" | tee -a "$all"
 
+step "host tests (persistent regions' metadata: crashes, corruption, mutants)"
+bash "$top/selftests/host/nvm-persist-meta.sh" | tee -a "$all"
+
 step "nvmzone unit tests (ASan+UBSan build, fake sysfs trees)"
 if make -s -C "$top/tools/nvmzone" check >"$out/nvmzone-check.log" 2>&1; then
 	echo "PASS build: nvmzone check" | tee -a "$all"
