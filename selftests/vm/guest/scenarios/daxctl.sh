@@ -26,6 +26,11 @@ t_run "a 512 MiB devdax namespace ($dax)" test -c "/dev/$dax"
 nblk=$(dax_range "$dax" | awk '{ print $2 - $1 + 1 }')
 t_run "  ... with more than one memory block ($nblk)" test "$nblk" -gt 1
 
+# back to devdax once the background scrub of what was onlined is done: a
+# block offlined while the scrub frees the pages it zeroed into it can fail
+# to isolate (EBUSY; a known bug, docs/design.md "Known limits")
+devdax() { scrub_wait && daxctl reconfigure-device -m devdax -f "$dax"; }
+
 # where the device's memory blocks are: "STATE/ZONES"
 where() { echo "$(dax_blocks "$dax" state)/$(dax_blocks "$dax" valid_zones)"; }
 # what "daxctl list" says: "movable zone", "-" for an absent key
@@ -88,7 +93,7 @@ t_run "--no-movable --zone=nvm is refused" refused "conflicts" \
 	daxctl online-memory --no-movable --zone=nvm "$dax"
 t_run "--zone with -m devdax is refused" refused "incompatible" \
 	daxctl reconfigure-device -m devdax --zone=nvm "$dax"
-t_run "back to devdax" daxctl reconfigure-device -m devdax -f "$dax"
+t_run "back to devdax" devdax
 # the config file, as the udev rule's "reconfigure-device -C" reads it
 mkdir -p /etc/daxctl.conf.d
 printf '[reconfigure-device nvmtest]\nnvdimm.uuid = %s\nmode = system-ram\nzone = nvm\n' "$uuid" \
@@ -98,7 +103,7 @@ t_eq "  ... ZONE_NVM" "$(where)" "online/NVM"
 t_run "-C with --zone is refused" refused "cannot be used with" \
 	daxctl reconfigure-device -C --zone=normal "$dax"
 rm -f /etc/daxctl.conf.d/nvmtest.conf
-t_run "back to devdax" daxctl reconfigure-device -m devdax -f "$dax"
+t_run "back to devdax" devdax
 
 # --- the kernel's kmem policy ---------------------------------------------
 t_run "kmem_default_zone=nvm" sh -c "echo nvm > $NVM/kmem_default_zone"
@@ -115,24 +120,24 @@ t_eq "  ... ZONE_NVM" "$(where)" "online/NVM"
 t_run "offline-memory" daxctl offline-memory "$dax"
 t_run "online-memory --zone=movable overrides it" quiet daxctl online-memory --zone=movable "$dax"
 t_eq "  ... ZONE_MOVABLE" "$(where) $(listed)" "online/Movable true movable"
-t_run "back to devdax" daxctl reconfigure-device -m devdax -f "$dax"
+t_run "back to devdax" devdax
 t_run "reconfigure-device --zone=movable: kmem put it in ZONE_NVM, a race (exit 0)" \
 	warns 0 daxctl reconfigure-device -m system-ram --zone=movable "$dax"
 t_eq "  ... ZONE_NVM" "$(where)" "online/NVM"
-t_run "back to devdax" daxctl reconfigure-device -m devdax -f "$dax"
+t_run "back to devdax" devdax
 t_run "the device's kmem_zone=movable beats kmem_default_zone=nvm" \
 	sh -c "echo movable > /sys/bus/dax/devices/$dax/kmem_zone"
 t_run "reconfigure-device -m system-ram: no race warning" \
 	quiet daxctl reconfigure-device -m system-ram "$dax"
 t_eq "  ... ZONE_MOVABLE" "$(where) $(listed)" "online/Movable true movable"
-t_run "back to devdax" daxctl reconfigure-device -m devdax -f "$dax"
+t_run "back to devdax" devdax
 echo default >/sys/bus/dax/devices/$dax/kmem_zone
 t_run "reconfigure-device -m system-ram --no-online: kmem onlines it" \
 	quiet daxctl reconfigure-device -m system-ram --no-online "$dax"
 t_eq "  ... ZONE_NVM" "$(where)" "online/NVM"
 t_run "online-memory: already online by the policy, exit 0, no race warning" \
 	quiet daxctl online-memory "$dax"
-t_run "back to devdax" daxctl reconfigure-device -m devdax -f "$dax"
+t_run "back to devdax" devdax
 echo auto >$NVM/kmem_default_zone
 
 # --- a real race still fails (libdaxctl checks the zone after onlining) --
@@ -142,7 +147,7 @@ first=$(dax_range "$dax" | cut -d' ' -f1)
 t_run "memory$first onlined into ZONE_NVM by hand" sh -c "echo online_nvm > $MEMDIR/memory$first/state"
 t_run "online-memory (ZONE_MOVABLE): race warning, exit non-zero" warns 1 daxctl online-memory "$dax"
 t_eq "  ... all online, in two zones, listed as mixed" "$(where) $(listed)" "online/Movable NVM false mixed"
-t_run "back to devdax" daxctl reconfigure-device -m devdax -f "$dax"
+t_run "back to devdax" devdax
 
 # --- nvmzone through libdaxctl ------------------------------------------
 # nvmzone lists the devices as daxctl list does (libdaxctl's view), and
