@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <errno.h>
 #include <endian.h>
+#include <ctype.h>
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -26,6 +27,15 @@ typedef unsigned int gfp_t;
 
 #define BITS_PER_LONG (8 * (int)sizeof(long))
 #define BITS_TO_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
+#define DECLARE_BITMAP(name, bits) unsigned long name[BITS_TO_LONGS(bits)]
+static inline void __set_bit(unsigned int nr, unsigned long *map)
+{
+	map[nr / BITS_PER_LONG] |= 1UL << (nr % BITS_PER_LONG);
+}
+static inline bool test_bit(unsigned int nr, const unsigned long *map)
+{
+	return map[nr / BITS_PER_LONG] & (1UL << (nr % BITS_PER_LONG));
+}
 #define BUILD_BUG_ON(c) _Static_assert(!(c), #c)
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 #define max(a, b) ((a) > (b) ? (a) : (b))
